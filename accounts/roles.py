@@ -1,0 +1,42 @@
+"""Platform roles. Each role is a Django group, created by a data migration; permissions are declared here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # Values are the group names stored in the database; labels are what users read.
+    LEARNER = "Learner", _("Learner")
+    TRAINER = "Trainer", _("Trainer")
+    FOCAL_POINT = "Country focal point", _("Country focal point")
+    SECRETARIAT = "Secretariat", _("Technical Secretariat")
+
+
+STAFF_ROLES = (Role.TRAINER, Role.FOCAL_POINT, Role.SECRETARIAT)
+
+_CRM_MODELS = ("crmcountry", "observerorganisation", "network", "actionplanline", "topic", "presidencyterm")
+
+# "app_label.codename" permissions each role holds. Later capabilities extend this table.
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.LEARNER: set(),
+    Role.TRAINER: {"wagtailadmin.access_admin"} | {f"crm.view_{m}" for m in _CRM_MODELS},
+    Role.FOCAL_POINT: {"wagtailadmin.access_admin"} | {f"crm.view_{m}" for m in _CRM_MODELS},
+    Role.SECRETARIAT: {"wagtailadmin.access_admin", "accounts.view_institution", "accounts.add_institution",
+                       "accounts.change_institution"}
+    | {f"crm.{action}_{m}" for m in _CRM_MODELS for action in ("view", "add", "change")},
+}
+
+
+def roles_sync_permissions(sender=None, **kwargs) -> None:
+    """Grant every role the permissions in ROLE_PERMISSIONS (adds only; idempotent; runs after migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, wanted in ROLE_PERMISSIONS.items():
+        group = Group.objects.filter(name=role).first()
+        if group is None or not wanted:
+            continue
+        for dotted in wanted:
+            app_label, codename = dotted.split(".", 1)
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                group.permissions.add(permission)

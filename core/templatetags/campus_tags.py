@@ -1,0 +1,35 @@
+"""Template tags for the site shell."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Page
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """Links to the current page in every platform language.
+
+    A Wagtail page links to its own translations; a page without a translation in some language links to
+    that language's home page rather than to an address that does not exist. Other views use their
+    translated URL.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    path = request.get_full_path() if request else "/"
+    translations = {}
+    if isinstance(page, Page) and page.pk:
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[translation.locale.language_code] = translation.get_url(request)
+    links = []
+    for code, name in settings.LANGUAGES:
+        if isinstance(page, Page) and page.pk:
+            url = translations.get(code) or translate_url("/", code)
+        else:
+            url = translate_url(path, code)
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return {"links": links}

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CrmConfig(AppConfig):
+    name = "crm"
+    verbose_name = _("CRM reference data")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,26 @@
+"""Fast, quiet settings for pytest. DATABASE_URL selects PostgreSQL (CI); SQLite otherwise."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+ENVIRONMENT = "test"
+DEBUG = False
+SECRET_KEY = "insecure-test-key-not-for-production"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Unit tests read django.core.mail.outbox directly; the Celery e-mail path has its own tests.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".test-media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Unit tests run tasks in-process; tests marked celery_worker switch this off and use a real broker+worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "redis://127.0.0.1:6379/15"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,51 @@
+"""Browser tests: Playwright drives Debian's chromium against pytest-django's live server.
+
+Never downloads a browser: the executable is /usr/bin/chromium (`make test` installs it with apt).
+"""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the test itself only touches the database
+# through fixtures, between browser steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs Debian's chromium at {CHROMIUM}")
+        pytest.skip(f"no chromium at {CHROMIUM} (make test installs it with apt)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "es-ES", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def demo_site(transactional_db, live_server):
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    return live_server.url

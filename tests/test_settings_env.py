@@ -1,0 +1,111 @@
+"""Settings come from the environment; production refuses to start half-configured."""
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k3y-" + "x9Qz!7pLm#2vRt$8wYb@4nHc^6jKd&1sFg*5" * 2,
+    "ALLOWED_HOSTS": "campus.example.org",
+    "DATABASE_URL": "postgres://campus@127.0.0.1:5432/campus",
+    "SITE_URL": "https://campus.example.org",
+}
+
+
+def _run(args, env_overrides, drop=()):
+    env = {k: v for k, v in os.environ.items() if k not in drop and k != "DJANGO_SETTINGS_MODULE"}
+    env.update(env_overrides)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = _run(["manage.py", "check"], env, drop=(missing,))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def test_production_check_deploy_is_clean():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_unknown_environment_is_refused():
+    result = _run(["manage.py", "check"], {"DJANGO_ENV": "staging"})
+    assert result.returncode != 0
+    assert "DJANGO_ENV" in result.stderr
+
+
+def test_database_url_selects_postgresql_and_default_is_sqlite():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    sqlite = _run(["-c", f"import django; django.setup(); {code}"],
+                  {"DJANGO_SETTINGS_MODULE": "elearn.settings.dev"}, drop=("DATABASE_URL",))
+    assert sqlite.stdout.strip() == "django.db.backends.sqlite3", sqlite.stderr
+    postgres = _run(["-c", f"import django; django.setup(); {code}"],
+                    {"DJANGO_SETTINGS_MODULE": "elearn.settings.dev",
+                     "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"})
+    assert postgres.stdout.strip() == "django.db.backends.postgresql", postgres.stderr
+
+
+def test_broker_url_switches_celery_from_eager():
+    code = ("import django; django.setup(); from elearn.celery import app; "
+            "print(app.conf.task_always_eager, app.conf.broker_url)")
+    eager = _run(["-c", code], {"DJANGO_SETTINGS_MODULE": "elearn.settings.dev"}, drop=("CELERY_BROKER_URL",))
+    assert eager.stdout.split() == ["True", "memory://"], eager.stderr
+    real = _run(["-c", code], {"DJANGO_SETTINGS_MODULE": "elearn.settings.dev",
+                               "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3"})
+    assert real.stdout.split() == ["False", "redis://127.0.0.1:6379/3"], real.stderr
+
+
+def settings_variables() -> set[str]:
+    """Every environment variable the settings package and entry points read (env("X"), env.bool("X")...)."""
+    names = set()
+    for path in [*(ROOT / "elearn" / "settings").glob("*.py"), ROOT / "elearn" / "environment.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            is_env = (isinstance(func, ast.Name) and func.id == "env") or (
+                isinstance(func, ast.Attribute)
+                and (getattr(func.value, "id", None) == "env" or func.attr == "get"))
+            first = node.args[0]
+            if is_env and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                if re.fullmatch(r"[A-Z][A-Z0-9_]+", first.value):
+                    names.add(first.value)
+    return names
+
+
+def test_compose_passes_only_variables_settings_read():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    app_services = {"web", "worker", "beat"}
+    assert app_services <= set(compose["services"])
+    read = settings_variables()
+    assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ENV"} <= read
+    for name in app_services:
+        service = compose["services"][name]
+        environment = service.get("environment", {})
+        keys = set(environment) if isinstance(environment, dict) else {e.split("=", 1)[0] for e in environment}
+        assert keys, f"{name} passes no environment"
+        unknown = keys - read
+        assert not unknown, f"docker-compose service {name} passes variables settings never read: {unknown}"
+    volumes = {v.split(":")[0] for s in app_services for v in compose["services"][s].get("volumes", [])}
+    assert "media" in volumes and "media" in compose.get("volumes", {})
+
+
+def test_env_example_documents_every_variable():
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    read = settings_variables()
+    assert read - documented == set(), f"undocumented: {read - documented}"
+    assert documented - read == set(), f"documented but never read: {documented - read}"
