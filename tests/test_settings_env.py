@@ -21,7 +21,9 @@ PRODUCTION_ENV = {
 
 
 def _run(args, env_overrides, drop=()):
-    env = {k: v for k, v in os.environ.items() if k not in drop and k != "DJANGO_SETTINGS_MODULE"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+    inherited = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *drop)
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
     env.update(env_overrides)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 

@@ -8,8 +8,9 @@ import shutil
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; the test itself only touches the database
-# through fixtures, between browser steps.
+# Playwright's sync API keeps an event loop in the test thread, and pytest-django's session fixtures may then
+# set up the database under it. The tests only touch the database through fixtures, between browser steps.
+# (Subprocesses started by other tests drop this variable: see tests/test_settings_env.py.)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
