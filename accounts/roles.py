@@ -19,11 +19,20 @@ _CRM_MODELS = ("crmcountry", "observerorganisation", "network", "actionplanline"
 # "app_label.codename" permissions each role holds. Later capabilities extend this table.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.LEARNER: set(),
-    Role.TRAINER: {"wagtailadmin.access_admin"} | {f"crm.view_{m}" for m in _CRM_MODELS},
+    Role.TRAINER: {"wagtailadmin.access_admin", "wagtail_localize.submit_translation"}
+    | {f"crm.view_{m}" for m in _CRM_MODELS},
     Role.FOCAL_POINT: {"wagtailadmin.access_admin"} | {f"crm.view_{m}" for m in _CRM_MODELS},
-    Role.SECRETARIAT: {"wagtailadmin.access_admin", "accounts.view_institution", "accounts.add_institution",
-                       "accounts.change_institution"}
+    Role.SECRETARIAT: {"wagtailadmin.access_admin", "wagtail_localize.submit_translation",
+                       "accounts.view_institution", "accounts.add_institution", "accounts.change_institution"}
     | {f"crm.{action}_{m}" for m in _CRM_MODELS for action in ("view", "add", "change")},
+}
+
+# Permissions on Wagtail's root collection (images and documents are permissioned per collection).
+_MEDIA = {"wagtailimages.add_image", "wagtailimages.choose_image", "wagtaildocs.add_document",
+          "wagtaildocs.choose_document"}
+ROLE_COLLECTION_PERMISSIONS: dict[str, set[str]] = {
+    Role.TRAINER: _MEDIA,
+    Role.SECRETARIAT: _MEDIA | {"wagtailimages.change_image", "wagtaildocs.change_document"},
 }
 
 
@@ -40,3 +49,22 @@ def roles_sync_permissions(sender=None, **kwargs) -> None:
             permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is not None:
                 group.permissions.add(permission)
+    _sync_collection_permissions()
+
+
+def _sync_collection_permissions() -> None:
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    for role, wanted in ROLE_COLLECTION_PERMISSIONS.items():
+        group = Group.objects.filter(name=role).first()
+        if group is None:
+            continue
+        for dotted in wanted:
+            app_label, codename = dotted.split(".", 1)
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)

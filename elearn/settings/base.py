@@ -26,12 +26,14 @@ INSTALLED_APPS = [
     "accounts",
     "crm",
     "home",
+    "courses",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "accounts.apps.CampusUsersAppConfig",
@@ -175,6 +177,11 @@ MFA_TOTP_ISSUER = "Campus CRM"
 
 # --- Cache ---------------------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Whole-page cache of anonymous catalogue and course pages (courses/cache.py). Needs a cache shared by all
+# web processes, so it is on by default only when CACHE_URL names one.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=bool(env.str("CACHE_URL", default="")))
+PAGE_CACHE_TIMEOUT = 600
 
 # --- E-mail --------------------------------------------------------------------------------------------
 # Views never talk to a mail server: EMAIL_BACKEND queues each message as a Celery task, and the task

@@ -1,0 +1,250 @@
+"""Course pages: catalogue → course → module → lesson."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import LessonStreamBlock, reading_minutes
+
+
+class Modality(models.TextChoices):
+    SELF_PACED = "self_paced", _("Self-paced online")
+    INSTRUCTOR_LED = "instructor_led", _("Instructor-led online")
+    BLENDED = "blended", _("Blended")
+
+
+class Level(models.TextChoices):
+    INTRODUCTORY = "introductory", _("Introductory")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class EnrolmentPolicy(models.TextChoices):
+    OPEN = "open", _("Open")
+    APPROVAL = "approval", _("Approval by the learner's country focal point")
+    INVITATION = "invitation", _("Invitation only")
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone")
+    MEMBER_OFFICIALS = "member_officials", _("Officials of CRM member states only")
+    NETWORK = "network", _("Members of a network")
+
+
+class CatalogPage(Page):
+    """The course catalogue of one language; lists the courses visible to the visitor, with filters."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import catalog_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = catalog_listing(catalog=self, user=request.user, params=request.GET)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from courses.cache import serve_cached
+
+        return serve_cached(self, request, lambda: super(CatalogPage, self).serve(request, *args, **kwargs))
+
+
+class CoursePage(Page):
+    """A course: its description and settings; modules and lessons are its children."""
+
+    summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two sentences for the catalogue."))
+    description = RichTextField(_("description"), blank=True,
+                                features=["h3", "bold", "italic", "link", "ol", "ul"])
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    action_plan_line = models.ForeignKey(
+        "crm.ActionPlanLine", verbose_name=_("Action Plan line"), on_delete=models.PROTECT, related_name="+",
+    )
+    topics = ParentalManyToManyField("crm.Topic", verbose_name=_("topics"), blank=True, related_name="+")
+    modality = models.CharField(_("modality"), max_length=20, choices=Modality.choices, default=Modality.SELF_PACED)
+    estimated_hours = models.DecimalField(_("estimated hours"), max_digits=5, decimal_places=1, default=1)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.INTRODUCTORY)
+    learning_outcomes = models.TextField(
+        _("learning outcomes"), blank=True, help_text=_("One outcome per line: 'By the end, you will be able to…'")
+    )
+    trainers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("trainers"), blank=True, related_name="+",
+        limit_choices_to={"groups__name": "Trainer"},
+    )
+    enrolment_policy = models.CharField(
+        _("enrolment policy"), max_length=20, choices=EnrolmentPolicy.choices, default=EnrolmentPolicy.OPEN
+    )
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE)
+    audience_network = models.ForeignKey(
+        "crm.Network", verbose_name=_("network"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Required when the audience is a network."),
+    )
+    enrolment_opens = models.DateTimeField(_("enrolment opens"), null=True, blank=True)
+    enrolment_closes = models.DateTimeField(_("enrolment closes"), null=True, blank=True)
+    seat_limit = models.PositiveIntegerField(_("seat limit"), null=True, blank=True,
+                                             help_text=_("Leave empty for unlimited seats."))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("cover_image"),
+        FieldPanel("learning_outcomes"),
+        MultiFieldPanel(
+            [
+                FieldPanel("action_plan_line"),
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldRowPanel([FieldPanel("modality"), FieldPanel("level"), FieldPanel("estimated_hours")]),
+            ],
+            heading=_("Classification"),
+        ),
+        FieldPanel("trainers"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("enrolment_policy"), FieldPanel("seat_limit")]),
+                FieldRowPanel([FieldPanel("audience"), FieldPanel("audience_network")]),
+                FieldRowPanel([FieldPanel("enrolment_opens"), FieldPanel("enrolment_closes")]),
+            ],
+            heading=_("Enrolment"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.SearchField("learning_outcomes"),
+        index.FilterField("locale_id"),
+    ]
+    parent_page_types = ["courses.CatalogPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def clean(self):
+        super().clean()
+        if self.audience == Audience.NETWORK and not self.audience_network_id:
+            raise ValidationError({"audience_network": _("Choose the network whose members may take the course.")})
+        if self.audience != Audience.NETWORK and self.audience_network_id:
+            raise ValidationError({"audience_network": _("A network only applies when the audience is a network.")})
+        if self.enrolment_opens and self.enrolment_closes and self.enrolment_closes <= self.enrolment_opens:
+            raise ValidationError({"enrolment_closes": _("Enrolment must close after it opens.")})
+        if self.estimated_hours is not None and self.estimated_hours <= 0:
+            raise ValidationError({"estimated_hours": _("Estimated hours must be more than zero.")})
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = course_outline(course=self)
+        return context
+
+    def get_sitemap_urls(self, request=None):
+        # Courses restricted to an audience are not advertised.
+        return super().get_sitemap_urls(request) if self.audience == Audience.EVERYONE else []
+
+    def serve(self, request, *args, **kwargs):
+        from courses.cache import serve_cached
+        from courses.selectors import course_visible_to
+
+        if not course_visible_to(request.user, self):
+            raise Http404
+        return serve_cached(self, request, lambda: super(CoursePage, self).serve(request, *args, **kwargs))
+
+
+class ModulePage(Page):
+    """A module of a course, grouping lessons."""
+
+    summary = models.TextField(_("summary"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+    @cached_property
+    def course(self) -> CoursePage:
+        return CoursePage.objects.ancestor_of(self).get()
+
+    def get_sitemap_urls(self, request=None):
+        return []  # no page of its own
+
+    def serve(self, request, *args, **kwargs):
+        # A module has no page of its own: its place is the course outline.
+        from courses.selectors import course_visible_to
+
+        course = self.course
+        if not course_visible_to(request.user, course):
+            raise Http404
+        return redirect(course.get_url(request) + f"#module-{self.pk}")
+
+
+class LessonPage(Page):
+    """A lesson: the content learners read and work through. Requires login."""
+
+    body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
+    required = models.BooleanField(_("required for completion"), default=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body"), FieldPanel("required")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    @cached_property
+    def course(self) -> CoursePage:
+        return CoursePage.objects.ancestor_of(self).get()
+
+    def get_sitemap_urls(self, request=None):
+        return []  # lessons require login
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.body)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import lesson_navigation
+
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.course
+        context["navigation"] = lesson_navigation(lesson=self)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from django.contrib.auth.views import redirect_to_login
+
+        from courses.selectors import course_visible_to
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not course_visible_to(request.user, self.course):
+            raise Http404
+        return super().serve(request, *args, **kwargs)

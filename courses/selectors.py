@@ -1,0 +1,225 @@
+"""Reads for the catalogue, course outlines and lesson navigation. Query counts do not grow with the data."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from courses.models import Audience, CatalogPage, CoursePage, LessonPage, Modality, ModulePage
+from crm.models import ActionPlanLine, CrmCountry, Topic
+
+PAGE_SIZE = 12
+COVER_RENDITION = "fill-480x270"
+HOUR_RANGES = {
+    "short": (None, Decimal("5")),       # under 5 hours
+    "medium": (Decimal("5"), Decimal("20")),  # 5 to under 20
+    "long": (Decimal("20"), None),       # 20 hours or more
+}
+
+
+def user_sees_everything(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or getattr(user, "is_secretariat", False)))
+
+
+def visible_courses_q(user) -> Q:
+    """Which courses a user may see: open ones, plus those whose audience includes them or that they teach."""
+    if user_sees_everything(user):
+        return Q()
+    q = Q(audience=Audience.EVERYONE)
+    if user.is_authenticated:
+        if user.country and CrmCountry.objects.filter(country=user.country,
+                                                      status=CrmCountry.Status.MEMBER).exists():
+            q |= Q(audience=Audience.MEMBER_OFFICIALS)
+        q |= Q(audience=Audience.NETWORK, audience_network__members=user)
+        q |= Q(trainers=user)
+    return q
+
+
+def course_visible_to(user, course: CoursePage) -> bool:
+    """Whether `user` may see `course` (and its modules and lessons)."""
+    if course.audience == Audience.EVERYONE or user_sees_everything(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return CoursePage.objects.filter(pk=course.pk).filter(visible_courses_q(user)).exists()
+
+
+@dataclass
+class CatalogFilters:
+    line: str = ""
+    topic: str = ""
+    language: str = ""
+    modality: str = ""
+    hours: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "CatalogFilters":
+        """Read the query string, silently dropping values that are not valid choices."""
+        language_codes = {code for code, _ in settings.LANGUAGES}
+        filters = cls(
+            line=params.get("line", "")[:50],
+            topic=params.get("topic", "")[:50],
+            language=params.get("language", "") if params.get("language", "") in language_codes else "",
+            modality=params.get("modality", "") if params.get("modality", "") in Modality.values else "",
+            hours=params.get("hours", "") if params.get("hours", "") in HOUR_RANGES else "",
+            q=" ".join(params.get("q", "").split())[:100],
+        )
+        return filters
+
+    @property
+    def active(self) -> bool:
+        return any(vars(self).values())
+
+
+@dataclass
+class CatalogListing:
+    filters: CatalogFilters
+    page_obj: PaginatorPage
+    total: int
+    lines: list
+    topics: list
+    languages: list
+    modalities: list
+    hour_ranges: list
+
+
+def _preferred_locales(current: str) -> list[str]:
+    codes = [code for code, _ in settings.LANGUAGES]
+    return [current, *[c for c in codes if c != current]]
+
+
+def _one_version_per_course(qs: QuerySet, visible: QuerySet, current: str) -> QuerySet:
+    """Keep, for each course identity (translation_key), the version in the most preferred language.
+
+    Preference: the visitor's language, then the platform languages in order. A version is kept when no
+    visible, live version exists in a language ranked above it. Works on SQLite and PostgreSQL alike.
+    """
+    ranked = _preferred_locales(current)
+    keep = Q()
+    for index, code in enumerate(ranked):
+        clause = Q(locale__language_code=code)
+        for better in ranked[:index]:
+            clause &= ~Exists(visible.filter(translation_key=OuterRef("translation_key"),
+                                             locale__language_code=better))
+        keep |= clause
+    return qs.filter(keep)
+
+
+def catalog_listing(*, catalog: CatalogPage, user, params) -> CatalogListing:
+    """The courses a catalogue shows to `user`, filtered, searched and paginated."""
+    current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    filters = CatalogFilters.from_params(params)
+
+    visible = CoursePage.objects.live().filter(visible_courses_q(user))
+    qs = _one_version_per_course(visible, visible, current)
+    if filters.line:
+        qs = qs.filter(action_plan_line__slug=filters.line)
+    if filters.topic:
+        qs = qs.filter(topics__slug=filters.topic)
+    if filters.modality:
+        qs = qs.filter(modality=filters.modality)
+    if filters.hours:
+        low, high = HOUR_RANGES[filters.hours]
+        if low is not None:
+            qs = qs.filter(estimated_hours__gte=low)
+        if high is not None:
+            qs = qs.filter(estimated_hours__lt=high)
+    if filters.language:
+        qs = qs.filter(Exists(visible.filter(translation_key=OuterRef("translation_key"),
+                                             locale__language_code=filters.language)))
+    if filters.q:
+        # Search every language version, then show each matching course once in the preferred language.
+        hits = CoursePage.objects.live().search(filters.q, operator="and")
+        keys = {page.translation_key for page in hits[:500]}
+        qs = qs.filter(translation_key__in=keys)
+
+    qs = (
+        qs.distinct()
+        .select_related("locale", "action_plan_line")
+        .prefetch_related(
+            "topics",
+            Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(COVER_RENDITION)),
+        )
+        .order_by("title", "pk")
+    )
+    paginator = Paginator(qs, PAGE_SIZE)
+    page_obj = paginator.get_page(params.get("page"))
+    courses = list(page_obj.object_list)
+    _attach_languages(courses)
+    page_obj.object_list = courses
+    return CatalogListing(
+        filters=filters,
+        page_obj=page_obj,
+        total=paginator.count,
+        lines=list(ActionPlanLine.objects.all()),
+        topics=list(Topic.objects.all()),
+        languages=list(settings.LANGUAGES),
+        modalities=list(Modality.choices),
+        hour_ranges=list(HOUR_RANGES),
+    )
+
+
+def _attach_languages(courses: list[CoursePage]) -> None:
+    """Set `course.languages` to the codes of its live language versions (one query for the whole page)."""
+    keys = {course.translation_key for course in courses}
+    by_key: dict = {}
+    for key, code in (CoursePage.objects.live().filter(translation_key__in=keys)
+                      .values_list("translation_key", "locale__language_code")):
+        by_key.setdefault(key, set()).add(code)
+    order = [code for code, _ in settings.LANGUAGES]
+    for course in courses:
+        course.languages = sorted(by_key.get(course.translation_key, ()), key=order.index)
+
+
+@dataclass
+class OutlineModule:
+    module: ModulePage
+    lessons: list
+
+
+def course_outline(*, course: CoursePage) -> dict:
+    """Modules and lessons of a course in tree order, with hours, trainers and languages."""
+    descendants = Page.objects.live().descendant_of(course).filter(depth__lte=course.depth + 2).order_by("path")
+    modules = {m.path: OutlineModule(module=m, lessons=[]) for m in
+               ModulePage.objects.filter(pk__in=descendants.filter(depth=course.depth + 1)).order_by("path")}
+    for lesson in LessonPage.objects.filter(pk__in=descendants.filter(depth=course.depth + 2)).order_by("path"):
+        parent = modules.get(lesson.path[: -Page.steplen])
+        if parent is not None:
+            parent.lessons.append(lesson)
+    languages = sorted(
+        CoursePage.objects.live().filter(translation_key=course.translation_key)
+        .values_list("locale__language_code", flat=True),
+        key=[code for code, _ in settings.LANGUAGES].index,
+    )
+    return {
+        "modules": list(modules.values()),
+        "lesson_count": sum(len(m.lessons) for m in modules.values()),
+        "trainers": list(course.trainers.all()),
+        "topics": list(course.topics.all()),
+        "languages": languages,
+    }
+
+
+def lesson_navigation(*, lesson: LessonPage) -> dict:
+    """Previous and next lesson across the whole course, in outline order."""
+    course = lesson.course
+    lessons = list(
+        LessonPage.objects.live().descendant_of(course).order_by("path").only("id", "title", "url_path", "path")
+    )
+    index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    if index is None:
+        return {"previous": None, "next": None, "position": 0, "count": len(lessons)}
+    return {
+        "previous": lessons[index - 1] if index > 0 else None,
+        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "position": index + 1,
+        "count": len(lessons),
+    }
+
