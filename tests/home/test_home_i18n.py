@@ -6,6 +6,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
+    """The demo's home pages and users (the full seed, courses included, is exercised by the seed tests)."""
+    from core.management.commands.seed_demo import Command
+
+    command = Command(stdout=open("/dev/null", "w"))
+    command.seed_home()
+    command.seed_users(command.seed_institutions())
+
+
+@pytest.fixture
+def full_demo(db):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
 
 
@@ -57,15 +67,27 @@ def test_action_plan_lines_listed_in_visitor_language(client, demo):
     assert "Formation" in client.get("/fr/").content.decode()
 
 
-def test_seed_demo_is_idempotent(demo):
-    from wagtail.models import Page
+def test_seed_demo_is_idempotent(full_demo):
+    from wagtail.models import Page, Revision
 
     from accounts.models import User
 
-    pages, users = Page.objects.count(), User.objects.count()
+    before = Page.objects.count(), User.objects.count(), Revision.objects.count()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    assert (Page.objects.count(), User.objects.count()) == (pages, users)
-    assert users == 5
+    assert (Page.objects.count(), User.objects.count(), Revision.objects.count()) == before
+    assert before[1] == 5
+
+
+def test_seed_demo_catalogue(client, full_demo):
+    from courses.models import CoursePage
+
+    assert CoursePage.objects.filter(locale__language_code="es").count() >= 5
+    spanish = client.get("/cursos/").content.decode()
+    assert "Identificación de víctimas de trata de personas en fronteras" in spanish
+    assert "Coordinación de la Red de Protección Consular" not in spanish  # restricted to the network
+    english = client.get("/en/courses/").content.decode()
+    assert "Only available in Spanish" in english
+    assert "Disponible uniquement en espagnol" in client.get("/fr/cours/").content.decode()
 
 
 def test_seed_demo_users_have_their_roles(demo):

@@ -1,4 +1,5 @@
-"""Load the demo content: home page in three languages, institutions and one user per role. Idempotent."""
+"""Load the demo content: home page and course catalogue in three languages, courses, institutions and one user
+per role. Idempotent."""
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -9,6 +10,7 @@ from wagtail.models import Locale
 from accounts.models import Institution, User
 from accounts.roles import Role
 from accounts.services import role_assign
+from courses.demo import seed_courses
 from home.models import HomePage
 
 # (country, name, acronym, type) — migration authorities of the member states.
@@ -78,6 +80,7 @@ class Command(BaseCommand):
             self.seed_home()
             institutions = self.seed_institutions()
             self.seed_users(institutions)
+            seed_courses(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
 
     def seed_home(self) -> None:
