@@ -15,6 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import LessonStreamBlock, reading_minutes
+from courses.cache import mark_cacheable
 
 
 class Modality(models.TextChoices):
@@ -61,9 +62,7 @@ class CatalogPage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        from courses.cache import serve_cached
-
-        return serve_cached(self, request, lambda: super(CatalogPage, self).serve(request, *args, **kwargs))
+        return mark_cacheable(super().serve(request, *args, **kwargs))
 
 
 class CoursePage(Page):
@@ -167,12 +166,13 @@ class CoursePage(Page):
         return super().get_sitemap_urls(request) if self.audience == Audience.EVERYONE else []
 
     def serve(self, request, *args, **kwargs):
-        from courses.cache import serve_cached
         from courses.selectors import course_visible_to
 
         if not course_visible_to(request.user, self):
             raise Http404
-        return serve_cached(self, request, lambda: super(CoursePage, self).serve(request, *args, **kwargs))
+        response = super().serve(request, *args, **kwargs)
+        # Restricted courses differ per visitor; only open ones are the same for every anonymous visitor.
+        return mark_cacheable(response) if self.audience == Audience.EVERYONE else response
 
 
 class ModulePage(Page):

@@ -7,17 +7,21 @@ from courses.cache import invalidate
 
 
 def connect() -> None:
-    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
-        signal.connect(invalidate, dispatch_uid=f"courses.cache.invalidate.{id(signal)}")
+    from wagtail.models import PageViewRestriction
+
+    from courses.models import CatalogPage
     from crm.models import ActionPlanLine, Topic
 
+    # Anything that changes what a cached page shows makes the whole page cache stale.
+    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
+        signal.connect(invalidate, dispatch_uid=f"courses.cache.invalidate.{id(signal)}")
     post_delete.connect(_on_page_delete, dispatch_uid="courses.cache.page_delete")
-    from courses.models import CatalogPage
+    for model in (PageViewRestriction, ActionPlanLine, Topic):
+        for signal in (post_save, post_delete):
+            signal.connect(invalidate, sender=model, dispatch_uid=f"courses.cache.{model.__name__}.{id(signal)}")
 
     # Translations made with wagtail-localize are created outside the admin's create view (and its hook).
     page_published.connect(_setup_published_catalog, sender=CatalogPage, dispatch_uid="courses.catalog_setup")
-    for model in (ActionPlanLine, Topic):
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"courses.cache.{model.__name__}")
 
 
 def _on_page_delete(sender, instance, **kwargs):

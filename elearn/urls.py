@@ -1,15 +1,17 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
 from accounts.views import activate_totp_for_staff
 from core.sitemaps import MultilingualSitemap
 from core.views import healthz
+from courses.cache import cached_serve
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -24,6 +26,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/2fa/totp/activate/", activate_totp_for_staff),
     path("accounts/", include("allauth.urls")),
+    # Anonymous visitors get cacheable pages from the cache before Wagtail routes the request.
+    re_path(serve_pattern, cached_serve, name="campus_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -28,3 +28,8 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["action_plan_lines"] = ActionPlanLine.objects.all()
         return context
+
+    def serve(self, request, *args, **kwargs):
+        from courses.cache import mark_cacheable
+
+        return mark_cacheable(super().serve(request, *args, **kwargs))
