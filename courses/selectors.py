@@ -8,6 +8,8 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -17,9 +19,9 @@ from crm.models import ActionPlanLine, CrmCountry, Topic
 PAGE_SIZE = 12
 COVER_RENDITION = "fill-480x270"
 HOUR_RANGES = {
-    "short": (None, Decimal("5")),       # under 5 hours
-    "medium": (Decimal("5"), Decimal("20")),  # 5 to under 20
-    "long": (Decimal("20"), None),       # 20 hours or more
+    "short": (None, Decimal("5"), _lazy("Under 5 hours")),
+    "medium": (Decimal("5"), Decimal("20"), _lazy("5 to 20 hours")),
+    "long": (Decimal("20"), None, _lazy("20 hours or more")),
 }
 
 
@@ -79,15 +81,36 @@ class CatalogFilters:
 
 
 @dataclass
+class FilterField:
+    """One select of the catalogue's filter form."""
+
+    name: str
+    label: str
+    empty_label: str
+    choices: list  # [(value, label)]
+    selected: str
+
+
+@dataclass
 class CatalogListing:
     filters: CatalogFilters
     page_obj: PaginatorPage
     total: int
-    lines: list
-    topics: list
-    languages: list
-    modalities: list
-    hour_ranges: list
+    filter_fields: list[FilterField]
+
+
+def _filter_fields(filters: CatalogFilters) -> list[FilterField]:
+    every, any_ = _("All"), _("Any")
+    return [
+        FilterField("line", _("Action Plan line"), every,
+                    [(line.slug, line.name) for line in ActionPlanLine.objects.all()], filters.line),
+        FilterField("topic", _("Topic"), every, [(topic.slug, topic.name) for topic in Topic.objects.all()],
+                    filters.topic),
+        FilterField("language", _("Language"), every, list(settings.LANGUAGES), filters.language),
+        FilterField("modality", _("Modality"), every, list(Modality.choices), filters.modality),
+        FilterField("hours", _("Duration"), any_, [(key, label) for key, (_low, _high, label) in HOUR_RANGES.items()],
+                    filters.hours),
+    ]
 
 
 def _preferred_locales(current: str) -> list[str]:
@@ -126,7 +149,7 @@ def catalog_listing(*, catalog: CatalogPage, user, params) -> CatalogListing:
     if filters.modality:
         qs = qs.filter(modality=filters.modality)
     if filters.hours:
-        low, high = HOUR_RANGES[filters.hours]
+        low, high, _label = HOUR_RANGES[filters.hours]
         if low is not None:
             qs = qs.filter(estimated_hours__gte=low)
         if high is not None:
@@ -158,11 +181,7 @@ def catalog_listing(*, catalog: CatalogPage, user, params) -> CatalogListing:
         filters=filters,
         page_obj=page_obj,
         total=paginator.count,
-        lines=list(ActionPlanLine.objects.all()),
-        topics=list(Topic.objects.all()),
-        languages=list(settings.LANGUAGES),
-        modalities=list(Modality.choices),
-        hour_ranges=list(HOUR_RANGES),
+        filter_fields=_filter_fields(filters),
     )
 
 
