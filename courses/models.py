@@ -156,9 +156,17 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_outline
+        from enrolments.selectors import completed_lesson_keys, enrollment_for, next_lesson
 
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = course_outline(course=self)
+        outline = course_outline(course=self)
+        enrollment = enrollment_for(user=request.user, course=self)
+        done = completed_lesson_keys(enrollment=enrollment)
+        lessons = [lesson for module in outline["modules"] for lesson in module.lessons]
+        context.update(outline=outline, enrollment=enrollment, done=done,
+                       next_lesson=next_lesson(lessons=lessons, done=done),
+                       progress_percent=round(100 * len(done & {lesson.translation_key for lesson in lessons})
+                                              / len(lessons)) if lessons else 0)
         return context
 
     def get_sitemap_urls(self, request=None):
@@ -230,21 +238,45 @@ class LessonPage(Page):
     def reading_minutes(self) -> int:
         return reading_minutes(self.body)
 
+    @property
+    def has_assessment(self) -> bool:
+        """A lesson with a quiz is completed by passing it, not by the "mark as complete" button."""
+        return any(block.block_type == "quiz" for block in self.body)
+
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_navigation
 
         context = super().get_context(request, *args, **kwargs)
         context["course"] = self.course
         context["navigation"] = lesson_navigation(lesson=self)
+        context.update(getattr(self, "_learner_state", {}))
         return context
 
     def serve(self, request, *args, **kwargs):
+        from django.contrib import messages
         from django.contrib.auth.views import redirect_to_login
+        from django.utils.translation import gettext
 
         from courses.selectors import course_visible_to
+        from enrolments.models import LessonProgress
+        from enrolments.progress import lesson_visit
+        from enrolments.selectors import enrollment_for, may_study
 
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not course_visible_to(request.user, self.course):
+        course = self.course
+        if not course_visible_to(request.user, course):
             raise Http404
+        enrollment = enrollment_for(user=request.user, course=course)
+        if not may_study(user=request.user, course=course, enrollment=enrollment):
+            messages.info(request, gettext("Enrol in the course to open its lessons."))
+            return redirect(course.get_url(request))
+        progress = None
+        if enrollment is not None and enrollment.status in ("active", "completed"):
+            progress = lesson_visit(enrollment=enrollment, lesson=self)
+        # Read by get_context for this request's rendering.
+        self._learner_state = {
+            "enrollment": enrollment,
+            "lesson_completed": progress is not None and progress.status == LessonProgress.Status.COMPLETED,
+        }
         return super().serve(request, *args, **kwargs)

@@ -26,6 +26,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/2fa/totp/activate/", activate_totp_for_staff),
     path("accounts/", include("allauth.urls")),
+    path("enrolments/", include("enrolments.urls")),
+    path("quizzes/", include("quizzes.urls")),
     # Anonymous visitors get cacheable pages from the cache before Wagtail routes the request.
     re_path(serve_pattern, cached_serve, name="campus_serve"),
     path("", include(wagtail_urls)),

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "crm",
     "home",
     "courses",
+    "enrolments",
+    "quizzes",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -182,6 +184,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # web processes, so it is on by default only when CACHE_URL names one.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=bool(env.str("CACHE_URL", default="")))
 PAGE_CACHE_TIMEOUT = 600
+
+# Called once when a learner completes a course (enrolments/events.py).
+COURSE_COMPLETED_HANDLERS: list[str] = ["enrolments.notifications.course_completed_email"]
 
 # --- E-mail --------------------------------------------------------------------------------------------
 # Views never talk to a mail server: EMAIL_BACKEND queues each message as a Celery task, and the task

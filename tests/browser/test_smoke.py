@@ -1,8 +1,10 @@
 """Smoke journey: the home page in three languages and a demo user signing in."""
 
+import pytest
 from playwright.sync_api import expect
 
 
+@pytest.mark.django_db(transaction=True)
 def test_home_languages_and_login(page, demo_site):
     page.goto(demo_site + "/")
     expect(page.locator("html")).to_have_attribute("lang", "es")

@@ -50,6 +50,10 @@ def rich_lesson(catalog):
 
 
 def test_lesson_blocks_render(client, rich_lesson, learner):
+    from enrolments.models import Enrollment
+
+    course = rich_lesson.course
+    Enrollment.objects.create(user=learner, course=course, course_key=course.translation_key, status="active")
     client.force_login(learner)
     html = client.get(rich_lesson.url).content.decode()
     assert "<h2>Indicadores de trata</h2>" in html

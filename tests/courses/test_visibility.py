@@ -4,6 +4,7 @@ import pytest
 
 from courses.models import LessonPage
 from crm.models import Network
+from enrolments.models import Enrollment
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,12 @@ def test_catalogue_and_outline_public_lessons_need_login(client, catalog, open_c
     response = client.get(lesson.url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
-    client.force_login(UserFactory())
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get(lesson.url)  # logged in but not enrolled: back to the course page to enrol
+    assert response.status_code == 302 and response["Location"] == open_course.url
+    Enrollment.objects.create(user=user, course=open_course, course_key=open_course.translation_key,
+                              status=Enrollment.Status.ACTIVE)
     assert client.get(lesson.url).status_code == 200
 
 

@@ -75,7 +75,7 @@ def test_seed_demo_is_idempotent(full_demo):
     before = Page.objects.count(), User.objects.count(), Revision.objects.count()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert (Page.objects.count(), User.objects.count(), Revision.objects.count()) == before
-    assert before[1] == 5
+    assert before[1] == 11  # one per role, the administrator and six more officials
 
 
 def test_seed_demo_catalogue(client, full_demo):
@@ -105,3 +105,11 @@ def test_seed_demo_refuses_production(settings):
     settings.ENVIRONMENT = "production"
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_seed_demo_enrolments_in_every_stage(full_demo):
+    from enrolments.models import Enrollment
+
+    statuses = set(Enrollment.objects.values_list("status", flat=True))
+    assert {"pending", "active", "completed"} <= statuses
+    assert Enrollment.objects.values("country").distinct().count() >= 5

@@ -11,6 +11,7 @@ from accounts.models import Institution, User
 from accounts.roles import Role
 from accounts.services import role_assign
 from courses.demo import seed_courses
+from enrolments.demo import seed_enrolments
 from home.models import HomePage
 
 # (country, name, acronym, type) — migration authorities of the member states.
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             institutions = self.seed_institutions()
             self.seed_users(institutions)
             seed_courses(self.stdout)
+            seed_enrolments(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
 
     def seed_home(self) -> None:

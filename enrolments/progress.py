@@ -1,0 +1,69 @@
+"""Lesson progress and course completion."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from enrolments.models import Enrollment, LessonProgress
+
+
+def lesson_visit(*, enrollment: Enrollment, lesson) -> LessonProgress:
+    """Record a visit: first and last visit times; a not-started lesson becomes in progress."""
+    now = timezone.now()
+    progress, created = LessonProgress.objects.get_or_create(
+        enrollment=enrollment, lesson_key=lesson.translation_key,
+        defaults={"first_visit_at": now, "last_visit_at": now},
+    )
+    if not created:
+        LessonProgress.objects.filter(pk=progress.pk).update(last_visit_at=now)
+    return progress
+
+
+@transaction.atomic
+def lesson_mark_complete(*, enrollment: Enrollment, lesson) -> LessonProgress:
+    """Mark a lesson complete (idempotent); completes the course when its rules are met."""
+    now = timezone.now()
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        enrollment=enrollment, lesson_key=lesson.translation_key,
+        defaults={"first_visit_at": now, "last_visit_at": now},
+    )
+    if progress.status != LessonProgress.Status.COMPLETED:
+        progress.status = LessonProgress.Status.COMPLETED
+        progress.completed_at = now
+        progress.last_visit_at = now
+        progress.save(update_fields=["status", "completed_at", "last_visit_at"])
+    course_completion_check(enrollment=enrollment)
+    return progress
+
+
+def required_lesson_keys(enrollment: Enrollment) -> set:
+    """Translation keys of the course's required lessons (any language version of a lesson counts)."""
+    from courses.models import LessonPage
+
+    if enrollment.course is None:
+        return set()
+    return set(LessonPage.objects.live().descendant_of(enrollment.course).filter(required=True)
+               .values_list("translation_key", flat=True))
+
+
+@transaction.atomic
+def course_completion_check(*, enrollment: Enrollment) -> bool:
+    """Complete the enrolment when every required lesson is complete; True only the one time it completes.
+
+    Lessons with an assessment are completed by passing it (the quizzes app marks them), so "every required
+    lesson complete" covers the final assessment too.
+    """
+    from enrolments.events import course_completed
+
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        return False
+    required = required_lesson_keys(enrollment)
+    done = set(LessonProgress.objects.filter(enrollment=enrollment, status=LessonProgress.Status.COMPLETED)
+               .values_list("lesson_key", flat=True))
+    if not required or not required <= done:
+        return False
+    enrollment.status = Enrollment.Status.COMPLETED
+    enrollment.completed_at = timezone.now()
+    enrollment.save(update_fields=["status", "completed_at"])
+    transaction.on_commit(lambda: course_completed(enrollment_id=enrollment.pk))
+    return True

@@ -1,0 +1,1 @@
+from tests.courses.conftest import catalog, course_factory  # noqa: F401
