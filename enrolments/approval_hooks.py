@@ -9,6 +9,7 @@ from enrolments import approval_views, trainer_views
 
 urlpatterns = [
     path("", approval_views.queue, name="queue"),
+    path("nominate/", approval_views.nominate, name="nominate"),
     path("<int:pk>/approve/", approval_views.decide, {"decision": "approve"}, name="approve"),
     path("<int:pk>/reject/", approval_views.decide, {"decision": "reject"}, name="reject"),
 ]

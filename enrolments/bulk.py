@@ -557,7 +557,7 @@ def _job_apply(job_id: int) -> Job:
     created: list[int] = []
     try:
         with transaction.atomic():
-            job = Job.objects.select_for_update().select_related("course", "applied_by").get(pk=job_id)
+            job = Job.objects.select_for_update(of=("self",)).select_related("course", "applied_by").get(pk=job_id)
             if job.status != JobStatus.APPLYING:
                 return job
             if job.course is None or job.applied_by is None:

@@ -1,7 +1,7 @@
 """Trainers' view of their courses' learners (progress, completion), filterable by country, exportable."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -11,6 +11,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from courses.models import CoursePage, LessonPage
 from enrolments.models import Enrollment, LessonProgress
+from quizzes.models import QuizAttempt
 
 
 def courses_taught(user):
@@ -33,16 +34,18 @@ def my_courses(request):
 
 
 class CourseLearnersView(SpreadsheetExportMixin, ListView):
-    """Learners of one course: status, lessons completed, progress, completion date. ?country=XX filters."""
+    """Learners of one course: status, lessons completed, progress, best quiz score, completion date.
+
+    ?country=XX filters; ?export=csv|xlsx downloads (Wagtail's spreadsheet export)."""
 
     template_name = "enrolments/trainer/learners.html"
     paginate_by = 100
     list_export = ["user.full_name", "user.email", "country", "institution", "status", "lessons_done", "percent",
-                   "completed_at"]
+                   "best_quiz_score", "completed_at"]
     export_headings = {
         "user.full_name": _("Learner"), "user.email": _("E-mail"), "country": _("Country"),
         "institution": _("Institution"), "status": _("Status"), "lessons_done": _("Lessons completed"),
-        "percent": _("Progress (%)"), "completed_at": _("Completed"),
+        "percent": _("Progress (%)"), "best_quiz_score": _("Best quiz score (%)"), "completed_at": _("Completed"),
     }
 
     @cached_property
@@ -63,7 +66,9 @@ class CourseLearnersView(SpreadsheetExportMixin, ListView):
         qs = (Enrollment.objects.filter(course_key=self.course.translation_key)
               .exclude(status=Enrollment.Status.WITHDRAWN)
               .select_related("user", "institution")
-              .annotate(lessons_done=Count("progress", filter=Q(progress__status=LessonProgress.Status.COMPLETED)))
+              .annotate(lessons_done=Count("progress", filter=Q(progress__status=LessonProgress.Status.COMPLETED)),
+                        best_quiz_score=Subquery(QuizAttempt.objects.filter(enrollment=OuterRef("pk"))
+                                                 .order_by("-score_percent").values("score_percent")[:1]))
               .order_by("country", "user__full_name"))
         country = self.request.GET.get("country", "").upper()[:2]
         return qs.filter(country=country) if country else qs

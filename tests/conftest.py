@@ -49,30 +49,9 @@ def redis_url():
     return url
 
 
-_MIGRATED_ROWS: list[str] = []
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """After creating the test database, keep a copy of what the migrations put in it (see migration_data)."""
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        # Kept in the module, not on the connection: Playwright's event loop gives tests another connection object.
-        _MIGRATED_ROWS.append(connection.creation.serialize_db_to_string())
-
-
-@pytest.fixture
-def migration_data(django_db_blocker):
-    """Bring back the rows the migrations created (root and home pages, locales, roles, CRM data...) when an
-    earlier transactional test flushed the tables; transactional tests that need them request this fixture."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    from home.models import HomePage
-
-    with django_db_blocker.unblock():
-        if not HomePage.objects.exists():
-            # The flush re-created content types and permissions with new ids; start from empty tables.
-            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-            connection.creation.deserialize_db_from_string(_MIGRATED_ROWS[-1])
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests first among the transactional tests (pytest-django's later sort is stable): every
+    transactional test flushes the tables at its end, and the browser journeys need the rows the data
+    migrations create (root and home pages, locales, roles)."""
+    items.sort(key=lambda item: "tests/browser/" not in str(item.fspath))

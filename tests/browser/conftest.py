@@ -45,7 +45,7 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def demo_site(transactional_db, migration_data, live_server):
+def demo_site(transactional_db, live_server):
     """The demo content on the live server."""
     from django.core.management import call_command
 

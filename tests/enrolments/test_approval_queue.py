@@ -59,3 +59,28 @@ def test_learners_and_trainers_have_no_queue(client, requests, role):
     response = client.post(reverse("enrolments_approvals:approve", args=(requests["MX"].pk,)))
     assert response.status_code in (302, 403)
     assert Enrollment.objects.get(pk=requests["MX"].pk).status == "pending"
+
+
+def test_focal_point_nominates_own_country_only(client, catalog, focal_point_mx):
+    course = make_course(catalog, title="Por invitación", enrolment_policy="invitation")
+    mexican, panamanian = UserFactory(country="MX"), UserFactory(country="PA")
+    client.force_login(focal_point_mx)
+    url = reverse("enrolments_approvals:nominate")
+    client.post(url, {"email": mexican.email.upper(), "course": course.pk})
+    nominated = Enrollment.objects.get(user=mexican)
+    assert nominated.status == "active" and nominated.nominated_by == focal_point_mx
+    response = client.post(url, {"email": panamanian.email, "course": course.pk}, follow=True)
+    assert not Enrollment.objects.filter(user=panamanian).exists()
+    assert response.status_code == 200
+    client.post(url, {"email": "nobody@example.org", "course": course.pk})
+    assert Enrollment.objects.count() == 1
+
+
+def test_trainer_cannot_nominate(client, catalog, trainer):
+    course = make_course(catalog, title="Abierto")
+    official = UserFactory(country="CR")
+    client.force_login(trainer)
+    response = client.post(reverse("enrolments_approvals:nominate"), {"email": official.email, "course": course.pk})
+    assert response.status_code in (302, 403)  # Wagtail's admin turns a refusal into a redirect with a message
+    assert response.status_code == 403 or response["Location"] == "/admin/"
+    assert not Enrollment.objects.exists()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from courses.models import LessonPage
 from enrolments.models import Enrollment, LessonProgress
+from quizzes.models import QuizAttempt
 from tests.courses.conftest import make_course
 from tests.factories import UserFactory
 
@@ -26,6 +27,10 @@ def taught(catalog, trainer):
                                                country=country, status="completed" if done == 2 else "active")
         for item in LessonPage.objects.live().descendant_of(course).order_by("path")[:done]:
             LessonProgress.objects.create(enrollment=enrollment, lesson_key=item.translation_key, status="completed")
+        if name == "Ana Guatemala":  # two quiz attempts: the best one is shown
+            for number, score in ((1, "40.00"), (2, "85.50")):
+                QuizAttempt.objects.create(enrollment=enrollment, lesson_key=course.translation_key, block_id="q",
+                                           number=number, score_percent=score, passed=score == "85.50")
     return course
 
 
@@ -35,6 +40,7 @@ def test_trainer_sees_learners_with_progress_and_filters(client, trainer, taught
     html = client.get(url).content.decode()
     assert "Ana Guatemala" in html and "Beto Honduras" in html
     assert "50 % (1)" in html and "100 % (2)" in html
+    assert "85,5" in html or "85.5" in html
     filtered = client.get(url + "?country=GT").content.decode()
     assert "Ana Guatemala" in filtered and "Beto Honduras" not in filtered
     assert "Curso del formador" in client.get(reverse("enrolments_trainer:courses")).content.decode()
@@ -47,6 +53,8 @@ def test_exports(client, trainer, taught):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 3  # heading + two Guatemalan learners
     assert {row[0] for row in rows[1:]} == {"Ana Guatemala", "Carla Guatemala"}
+    scores = {row[0]: row[7] for row in rows[1:]}
+    assert float(scores["Ana Guatemala"]) == 85.5 and scores["Carla Guatemala"] == ""
     response = client.get(url + "?export=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == 4
