@@ -57,6 +57,30 @@ def warning(title: str, paragraph: str) -> tuple:
     return ("callout", {"kind": "warning", "title": title, "body": RichText(f"<p>{paragraph}</p>")})
 
 
+def quiz(block_id: str, title: str, intro: str, questions: list, *, pass_mark: int = 80,
+         max_attempts: int = 3) -> dict:
+    """A quiz block in stored (JSON) form with fixed ids, so attempts keep pointing at the same questions when the
+    demo is reseeded. A lesson body holding it must be in the same form.
+
+    `questions`: (id, kind, text, feedback, [(choice id, text, correct, feedback), ...]).
+    """
+    def item(item_id: str, value: dict) -> dict:
+        return {"type": "item", "id": item_id, "value": value}
+
+    raw = {
+        "title": title, "intro": f"<p>{intro}</p>", "pass_mark": pass_mark, "max_attempts": max_attempts,
+        "shuffle_questions": False, "shuffle_choices": True,
+        "questions": [
+            item(q_id, {"kind": kind, "text": q_text, "feedback": f"<p>{q_feedback}</p>", "choices": [
+                item(c_id, {"text": c_text, "correct": correct, "feedback": c_feedback})
+                for c_id, c_text, correct, c_feedback in choices
+            ]})
+            for q_id, kind, q_text, q_feedback, choices in questions
+        ],
+    }
+    return {"type": "quiz", "id": block_id, "value": raw}
+
+
 def outcomes(*lines: str) -> str:
     """Learning outcomes are stored one per line."""
     return "\n".join(lines)
@@ -93,6 +117,122 @@ CATALOG = {
 # Each course: classification and enrolment settings shared by all its language versions ("line", "topics",
 # "network", "settings"), the text of each language version ("es", optional "en") and its modules, each with
 # its lessons. A module or lesson has an "en" version exactly when its course has one.
+
+# The trafficking course ends with a final assessment (a server-graded quiz): passing it completes the course.
+TRAFFICKING_FINAL_MODULE = {
+    "es": {
+        "slug": "evaluacion-final",
+        "title": "Evaluación final",
+        "summary": "Cinco preguntas sobre la definición, los indicadores y la primera respuesta. Se aprueba con el "
+                   "80 % y hay tres intentos.",
+    },
+    "en": {
+        "slug": "final-assessment",
+        "title": "Final assessment",
+        "summary": "Five questions on the definition, the indicators and the first response. The pass mark is "
+                   "80 % and there are three attempts.",
+    },
+    "lessons": [
+        {
+            "es": {
+                "slug": "evaluacion-final-trata",
+                "title": "Evaluación final del curso",
+                "final_assessment": True,
+                "body": [
+                    quiz(
+                        "final-trata", "Evaluación final",
+                        "Responda las cinco preguntas. Necesita el 80 % para completar el curso; cuenta su mejor "
+                        "intento.",
+                        [
+                            ("q1", "single", "¿Cuáles son los tres elementos de la definición de trata del "
+                             "Protocolo de Palermo?",
+                             "La trata combina una acción, unos medios y un fin de explotación.",
+                             [("q1a", "Acción, medios y fin de explotación", True, ""),
+                              ("q1b", "Cruce irregular, pago y documentos falsos", False,
+                               "Eso describe más bien el tráfico ilícito de migrantes."),
+                              ("q1c", "Origen, tránsito y destino", False, "")]),
+                            ("q2", "true_false", "Si una persona adulta aceptó viajar, no puede ser víctima de "
+                             "trata aunque la hayan engañado.",
+                             "El consentimiento es irrelevante cuando se usaron medios como el engaño o la "
+                             "coacción.",
+                             [("q2a", "Verdadero", False, ""), ("q2b", "Falso", True, "")]),
+                            ("q3", "multiple", "¿Cuáles de estos son indicadores de posible trata en el control "
+                             "migratorio? Marque todos los que correspondan.",
+                             "Ningún indicador prueba la trata por sí solo; varios juntos justifican una "
+                             "entrevista en privado.",
+                             [("q3a", "Otra persona tiene sus documentos de identidad", True, ""),
+                              ("q3b", "Debe al organizador del viaje una suma que no puede pagar", True, ""),
+                              ("q3c", "Relatos aprendidos o contradictorios sobre el empleo prometido", True, ""),
+                              ("q3d", "Viaja con un boleto de regreso comprado por ella misma", False,
+                               "Un boleto de regreso propio no es un indicador de trata.")]),
+                            ("q4", "single", "Cuando la persona es menor de 18 años, ¿qué basta para que haya "
+                             "trata?",
+                             "En niñas, niños y adolescentes no hace falta probar los medios.",
+                             [("q4a", "La acción y el fin de explotación", True, ""),
+                              ("q4b", "Los tres elementos, como en las personas adultas", False, ""),
+                              ("q4c", "Que haya cruzado una frontera", False, "")]),
+                            ("q5", "single", "Ante una posible víctima en el puesto fronterizo, ¿qué hace "
+                             "primero?",
+                             "La seguridad de la persona va antes que cualquier trámite.",
+                             [("q5a", "Separarla del acompañante y garantizar su seguridad", True, ""),
+                              ("q5b", "Preguntarle por los indicadores delante de su acompañante", False,
+                               "Eso puede ponerla en peligro."),
+                              ("q5c", "Negarle la entrada y devolverla a su país", False,
+                               "Devolverla sin evaluar su situación puede dejarla en manos de quien la explota.")]),
+                        ],
+                    ),
+                ],
+            },
+            "en": {
+                "slug": "trafficking-final-assessment",
+                "title": "Course final assessment",
+                "final_assessment": True,
+                "body": [
+                    quiz(
+                        "final-trata", "Final assessment",
+                        "Answer the five questions. You need 80 % to complete the course; your best attempt "
+                        "counts.",
+                        [
+                            ("q1", "single", "What are the three elements of the Palermo Protocol definition of "
+                             "trafficking?",
+                             "Trafficking combines an act, a means and a purpose of exploitation.",
+                             [("q1a", "Act, means and purpose of exploitation", True, ""),
+                              ("q1b", "Irregular crossing, payment and false documents", False,
+                               "That rather describes migrant smuggling."),
+                              ("q1c", "Origin, transit and destination", False, "")]),
+                            ("q2", "true_false", "An adult who agreed to travel cannot be a victim of trafficking, "
+                             "even if they were deceived.",
+                             "Consent is irrelevant once means such as deception or coercion were used.",
+                             [("q2a", "True", False, ""), ("q2b", "False", True, "")]),
+                            ("q3", "multiple", "Which of these are indicators of possible trafficking at "
+                             "immigration control? Tick all that apply.",
+                             "No indicator proves trafficking on its own; several together justify a private "
+                             "interview.",
+                             [("q3a", "Someone else holds their identity documents", True, ""),
+                              ("q3b", "They owe the trip organiser a sum they cannot repay", True, ""),
+                              ("q3c", "Rehearsed or contradictory accounts of the promised job", True, ""),
+                              ("q3d", "They travel with a return ticket they bought themselves", False,
+                               "A self-bought return ticket is not an indicator of trafficking.")]),
+                            ("q4", "single", "When the person is under 18, what is enough for trafficking?",
+                             "For children and adolescents the means need not be proven.",
+                             [("q4a", "The act and the purpose of exploitation", True, ""),
+                              ("q4b", "All three elements, as for adults", False, ""),
+                              ("q4c", "That they crossed a border", False, "")]),
+                            ("q5", "single", "Faced with a possible victim at the border post, what do you do "
+                             "first?",
+                             "The person's safety comes before any procedure.",
+                             [("q5a", "Separate them from their companion and make sure they are safe", True, ""),
+                              ("q5b", "Ask about the indicators in front of their companion", False,
+                               "That can put them in danger."),
+                              ("q5c", "Refuse entry and send them back to their country", False,
+                               "Sending them back unassessed can leave them with their exploiters.")]),
+                        ],
+                    ),
+                ],
+            },
+        },
+    ],
+}
 
 TRAFFICKING_COURSE = {
     "line": "training",
@@ -729,6 +869,7 @@ TRAFFICKING_COURSE = {
                 },
             ],
         },
+        TRAFFICKING_FINAL_MODULE,
     ],
 }
 
@@ -2254,7 +2395,7 @@ def _differs(page: Page, fields: dict) -> bool:
 def _stream_data(field: StreamField, value) -> list:
     """A StreamField value (stored, or a list of (block type, value) tuples) as comparable JSON-like data."""
     if not isinstance(value, StreamValue):
-        value = StreamValue(field.stream_block, value)
+        value = field.to_python(value)
     return [(block["type"], block["value"]) for block in value.get_prep_value()]
 
 

@@ -218,8 +218,14 @@ class LessonPage(Page):
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
     required = models.BooleanField(_("required for completion"), default=True)
+    final_assessment = models.BooleanField(
+        _("final assessment"), default=False,
+        help_text=_("The course is completed only when the quizzes of this lesson are passed at their pass mark "
+                    "(graded on the server). The lesson must contain a quiz."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("body"), FieldPanel("required")]
+    content_panels = [*Page.content_panels, FieldPanel("body"),
+                      FieldRowPanel([FieldPanel("required"), FieldPanel("final_assessment")])]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
@@ -242,6 +248,11 @@ class LessonPage(Page):
     def has_assessment(self) -> bool:
         """A lesson with a quiz is completed by passing it, not by the "mark as complete" button."""
         return any(block.block_type == "quiz" for block in self.body)
+
+    def clean(self):
+        super().clean()
+        if self.final_assessment and not self.has_assessment:
+            raise ValidationError({"final_assessment": _("A final assessment lesson must contain a quiz.")})
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_navigation

@@ -250,12 +250,8 @@ def _context(*, rows: list[Row], course: CoursePage) -> _Context:
 def _window_error(course: CoursePage) -> str:
     if not course.live:
         return _("This course is not published.")
-    now = timezone.now()
-    if course.enrolment_opens and now < course.enrolment_opens:
-        return _("Enrolment for this course has not opened yet.")
-    if course.enrolment_closes and now > course.enrolment_closes:
-        return _("Enrolment for this course has closed.")
-    return ""
+    error = enrolment_services.enrollment_window_error(course, timezone.now())
+    return error.message if error else ""
 
 
 def _audience_allows(ctx: _Context, course: CoursePage, *, user: User | None, country: str) -> bool:

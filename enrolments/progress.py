@@ -1,6 +1,7 @@
 """Lesson progress and course completion."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from enrolments.models import Enrollment, LessonProgress
@@ -41,8 +42,27 @@ def required_lesson_keys(enrollment: Enrollment) -> set:
 
     if enrollment.course is None:
         return set()
-    return set(LessonPage.objects.live().descendant_of(enrollment.course).filter(required=True)
+    return set(LessonPage.objects.live().descendant_of(enrollment.course)
+               .filter(Q(required=True) | Q(final_assessment=True))
                .values_list("translation_key", flat=True))
+
+
+def final_assessment_passed(enrollment: Enrollment) -> bool:
+    """True when every quiz of the course's final-assessment lessons has a passed, server-graded attempt.
+
+    Lesson progress may also come from client-reported scores (H5P); the final assessment never does.
+    """
+    from courses.models import LessonPage
+    from quizzes.models import QuizAttempt
+
+    for lesson in LessonPage.objects.live().descendant_of(enrollment.course).filter(final_assessment=True):
+        quiz_ids = {block.id for block in lesson.body if block.block_type == "quiz"}
+        passed = set(QuizAttempt.objects.filter(enrollment=enrollment, lesson_key=lesson.translation_key,
+                                                block_id__in=quiz_ids, passed=True)
+                     .values_list("block_id", flat=True))
+        if not quiz_ids or passed != quiz_ids:
+            return False
+    return True
 
 
 @transaction.atomic
@@ -60,7 +80,7 @@ def course_completion_check(*, enrollment: Enrollment) -> bool:
     required = required_lesson_keys(enrollment)
     done = set(LessonProgress.objects.filter(enrollment=enrollment, status=LessonProgress.Status.COMPLETED)
                .values_list("lesson_key", flat=True))
-    if not required or not required <= done:
+    if not required or not required <= done or not final_assessment_passed(enrollment):
         return False
     enrollment.status = Enrollment.Status.COMPLETED
     enrollment.completed_at = timezone.now()

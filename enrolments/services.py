@@ -26,11 +26,18 @@ def _lock_course(course: CoursePage) -> CoursePage:
     return next((v for v in versions if v.pk == course.pk), course)
 
 
-def _check_window(course: CoursePage, now) -> None:
+def enrollment_window_error(course: CoursePage, now) -> EnrollmentError | None:
+    """Why the course's enrolment window refuses enrolments at `now`, or None when it is open."""
     if course.enrolment_opens and now < course.enrolment_opens:
-        raise EnrollmentError(_("Enrolment for this course has not opened yet."), code="not_open")
+        return EnrollmentError(_("Enrolment for this course has not opened yet."), code="not_open")
     if course.enrolment_closes and now > course.enrolment_closes:
-        raise EnrollmentError(_("Enrolment for this course has closed."), code="closed")
+        return EnrollmentError(_("Enrolment for this course has closed."), code="closed")
+    return None
+
+
+def _check_window(course: CoursePage, now) -> None:
+    if error := enrollment_window_error(course, now):
+        raise error
 
 
 def _check_seat(course: CoursePage) -> None:

@@ -113,3 +113,21 @@ def test_seed_demo_enrolments_in_every_stage(full_demo):
     statuses = set(Enrollment.objects.values_list("status", flat=True))
     assert {"pending", "active", "completed"} <= statuses
     assert Enrollment.objects.values("country").distinct().count() >= 5
+
+
+def test_seed_demo_final_assessment(client, full_demo):
+    """The demo trafficking course ends with a server-graded final assessment; its completers passed it."""
+    from accounts.models import User
+    from courses.models import LessonPage
+    from enrolments.models import Enrollment
+    from enrolments.progress import final_assessment_passed
+
+    final = LessonPage.objects.get(final_assessment=True, locale__language_code="es")
+    assert final.has_assessment
+    client.force_login(User.objects.get(email="oficial@demo.campus-crm.org"))
+    html = client.get(final.url).content.decode()
+    assert "Evaluación final" in html and "Acción, medios y fin de explotación" in html
+    assert "correct" not in html.lower()  # no answer key in the page
+    assert "Eso describe más bien" not in html  # nor the feedback that would give it away
+    completed = Enrollment.objects.filter(course=final.course, status=Enrollment.Status.COMPLETED)
+    assert completed.exists() and all(final_assessment_passed(e) for e in completed)
