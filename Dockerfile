@@ -1,4 +1,9 @@
 # Campus CRM application image: web (gunicorn), Celery worker and beat all run from it.
+FROM node:20-bookworm-slim AS player
+WORKDIR /build
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,13 +23,15 @@ COPY requirements/base.txt requirements/base.txt
 RUN python -m venv /opt/venv && pip install --no-cache-dir uv \
  && uv pip sync --no-cache requirements/base.txt
 
+# The H5P player comes from npm (package-lock.json), in a throw-away stage so the image carries no Node.
 COPY . .
+COPY --from=player /build/node_modules /app/node_modules
 # Build-time values only so the settings load; the real ones come from the environment at run time.
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
       python manage.py compilemessages --ignore=node_modules -v 0 \
  && SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
       python manage.py collectstatic --noinput -v 0 \
- && useradd --create-home --uid 1000 campus && mkdir -p /app/media && chown campus /app/media
+ && useradd --create-home --uid 1000 campus && mkdir -p /app/media /app/var/h5p && chown campus /app/media /app/var/h5p
 
 USER campus
 EXPOSE 8000

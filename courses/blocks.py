@@ -7,6 +7,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from h5p.blocks import H5PActivityBlock
 from quizzes.blocks import QuizBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "blockquote", "document-link"]
@@ -93,6 +94,7 @@ class LessonStreamBlock(blocks.StreamBlock):
     document = DocumentBlock()
     callout = CalloutBlock()
     quiz = QuizBlock()
+    h5p = H5PActivityBlock()
 
 
 WORDS_PER_MINUTE = 200

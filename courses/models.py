@@ -245,13 +245,19 @@ class LessonPage(Page):
         return reading_minutes(self.body)
 
     @property
-    def has_assessment(self) -> bool:
-        """A lesson with a quiz is completed by passing it, not by the "mark as complete" button."""
+    def has_quiz(self) -> bool:
         return any(block.block_type == "quiz" for block in self.body)
+
+    @property
+    def has_assessment(self) -> bool:
+        """A lesson with a quiz or a required H5P activity is completed by doing them, not by the "mark as
+        complete" button."""
+        return any(block.block_type == "quiz" or (block.block_type == "h5p" and block.value.get("required"))
+                   for block in self.body)
 
     def clean(self):
         super().clean()
-        if self.final_assessment and not self.has_assessment:
+        if self.final_assessment and not self.has_quiz:
             raise ValidationError({"final_assessment": _("A final assessment lesson must contain a quiz.")})
 
     def get_context(self, request, *args, **kwargs):

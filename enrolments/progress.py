@@ -36,6 +36,23 @@ def lesson_mark_complete(*, enrollment: Enrollment, lesson) -> LessonProgress:
     return progress
 
 
+def lesson_assessments_check(*, enrollment: Enrollment, lesson) -> bool:
+    """Complete the lesson when every quiz on it is passed and every required H5P activity completed."""
+    from h5p.selectors import h5p_activities_completed, lesson_activities
+    from quizzes.selectors import lesson_quiz_ids, lesson_quizzes_passed
+
+    has_quizzes = bool(lesson_quiz_ids(lesson))
+    has_required_h5p = any(activity.required for activity in lesson_activities(lesson))
+    if not (has_quizzes or has_required_h5p):
+        return False
+    if has_quizzes and not lesson_quizzes_passed(enrollment=enrollment, lesson=lesson):
+        return False
+    if not h5p_activities_completed(enrollment=enrollment, lesson=lesson):
+        return False
+    lesson_mark_complete(enrollment=enrollment, lesson=lesson)
+    return True
+
+
 def required_lesson_keys(enrollment: Enrollment) -> set:
     """Translation keys of the course's required lessons (any language version of a lesson counts)."""
     from courses.models import LessonPage

@@ -89,14 +89,14 @@ class QuizBlock(blocks.StructBlock):
 
         context = parent_context or {}
         # The lesson page may already have looked the learner's enrolment up for this request.
-        quiz = quiz_display(value=value, block_id=_own_block_id(value, context), lesson=context.get("page"),
+        quiz = quiz_display(value=value, block_id=own_block_id(value, context), lesson=context.get("page"),
                             request=context.get("request"), enrollment=context.get("enrollment", UNKNOWN))
         context = super().get_context(value, parent_context=context)
         context["quiz"] = quiz
         return context
 
 
-def _own_block_id(value, context) -> str:
+def own_block_id(value, context) -> str:
     """The StreamField id of the block being rendered (Block.render is given the value, not the bound block)."""
     bound = context.get("block")
     if getattr(bound, "value", None) is value and getattr(bound, "id", None):

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from courses.models import LessonPage
 from enrolments.models import Enrollment
-from enrolments.progress import lesson_mark_complete
+from enrolments.progress import lesson_assessments_check
 from quizzes.blocks import Question, quiz_questions
 from quizzes.models import QuizAttempt
-from quizzes.selectors import lesson_quizzes_passed, quiz_enrollment
+from quizzes.selectors import quiz_enrollment
 
 
 class QuizError(ValidationError):
@@ -109,6 +109,6 @@ def quiz_submit(*, user, lesson: LessonPage, block_id: str, answers) -> QuizAtte
         )
         attempt.full_clean()
         attempt.save()
-        if passed and lesson_quizzes_passed(enrollment=enrollment, lesson=live):
-            lesson_mark_complete(enrollment=enrollment, lesson=live)
+        if passed:
+            lesson_assessments_check(enrollment=enrollment, lesson=live)
     return attempt

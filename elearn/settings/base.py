@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "courses",
     "enrolments",
     "quizzes",
+    "h5p",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -140,7 +141,11 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # --- Static and media ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # The H5P player, installed by `npm ci` from package-lock.json (never copied into the repository).
+    ("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -150,7 +155,8 @@ STORAGES = {
 
 # --- Wagtail -------------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Campus CRM"
-WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 # The Wagtail admin signs in through allauth, so rate limits, verification and 2FA apply to it too.
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
@@ -216,6 +222,10 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Statements the LRS has not accepted yet (broker or LRS down at the time); does nothing without XAPI_LRS_URL.
+    "xapi-forward-pending": {"task": "h5p.tasks.xapi_forward_pending", "schedule": 15 * 60},
+}
 
 # --- Logging -------------------------------------------------------------------------------------------
 LOGGING = {
@@ -227,6 +237,24 @@ LOGGING = {
     # Wagtail runs its search-index and reference-index updates as django-tasks; one line per run is noise.
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+
+# --- H5P -----------------------------------------------------------------------------------------------
+# Extracted packages live outside MEDIA_ROOT: only the h5p views serve them, to users allowed to see the lesson.
+H5P_ROOT = env.path("H5P_ROOT", default=BASE_DIR / "var" / "h5p")
+# A separate, cookieless origin (e.g. https://h5p.campus.example.org) that serves the same application: the
+# player's third-party library code then runs in a sandboxed frame away from the platform's cookies and pages.
+H5P_PLAYER_ORIGIN = env.str("H5P_PLAYER_ORIGIN", default="").rstrip("/")
+H5P_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+H5P_MAX_ENTRIES = 5000
+H5P_MAX_FILE_BYTES = 20 * 1024 * 1024
+H5P_MAX_TOTAL_BYTES = 200 * 1024 * 1024
+H5P_MAX_RATIO = 100
+H5P_STATE_MAX_BYTES = 64 * 1024
+XAPI_STATEMENT_MAX_BYTES = 64 * 1024
+# Forward stored xAPI statements to a Learning Record Store (statements resource URL), with basic auth.
+XAPI_LRS_URL = env.str("XAPI_LRS_URL", default="")
+XAPI_LRS_USERNAME = env.str("XAPI_LRS_USERNAME", default="")
+XAPI_LRS_PASSWORD = env.str("XAPI_LRS_PASSWORD", default="")
 
 COUNTRIES_FIRST = ["BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US"]
 COUNTRIES_FIRST_BREAK = "——————"

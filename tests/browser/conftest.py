@@ -51,3 +51,38 @@ def demo_site(transactional_db, live_server):
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     return live_server.url
+
+
+@pytest.fixture(scope="session")
+def _migration_rows_snapshot(django_db_setup, django_db_blocker, playwright) -> str:
+    """The rows the data migrations create (root and home pages, locales, roles, content types), serialized before
+    the first browser test runs (browser tests run first among transactional tests: see tests/conftest.py).
+
+    Taken after `playwright` starts: its sync API runs the rest of the session in a greenlet with its own context,
+    and Django keeps one connection object per context, so the tests see a different one than before.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    return connection._test_serialized_contents
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows_restored(_migration_rows_snapshot, django_db_serialized_rollback):
+    """Every transactional test flushes all tables when it ends, and every browser journey needs the migrations'
+    rows: with serialized rollback Django reloads them before each browser test, whatever ran before it."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migration_rows_left_behind(_migration_rows_snapshot, django_db_blocker):
+    """A serialized-rollback flush skips post_migrate (no content types or permissions are re-created): put the
+    migrations' rows back for the transactional tests that run after the browser tests."""
+    yield
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(_migration_rows_snapshot)
+    ContentType.objects.clear_cache()

@@ -12,6 +12,7 @@ from accounts.roles import Role
 from accounts.services import role_assign
 from courses.demo import seed_courses
 from enrolments.demo import seed_enrolments
+from h5p.demo import seed_h5p
 from home.models import HomePage
 
 # (country, name, acronym, type) — migration authorities of the member states.
@@ -82,6 +83,7 @@ class Command(BaseCommand):
             institutions = self.seed_institutions()
             self.seed_users(institutions)
             seed_courses(self.stdout)
+            seed_h5p(self.stdout)
             seed_enrolments(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
 

@@ -1,0 +1,291 @@
+"""Importing H5P packages, and recording what learners do in them (xAPI statements, saved state)."""
+
+import logging
+import math
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from h5p import storage
+from h5p.models import H5PAttempt, H5PLibrary, H5PPackage, H5PUserData, XAPIStatement
+from h5p.validation import H5PLimits, ValidatedPackage, validate_package
+
+logger = logging.getLogger(__name__)
+
+# H5P scores are small counts of points; anything near the database's limits is not a real result.
+MAX_SCORE = 1_000_000
+VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+
+
+class PackageExists(ValidationError):
+    """The same file (same SHA-256) was imported before; `package` is the one already stored."""
+
+    def __init__(self, package: H5PPackage):
+        super().__init__(_("This package was uploaded before, as “%(title)s”.") % {"title": package.title},
+                         code="duplicate_package")
+        self.package = package
+
+
+def package_import(fileobj, *, user=None, title: str = "", validated: ValidatedPackage | None = None,
+                   package: H5PPackage | None = None) -> H5PPackage:
+    """Validate an .h5p file and store it: content in its own folder, libraries shared by name and version.
+
+    Raises H5PValidationError (which file, which rule) or PackageExists; either way nothing is left behind.
+    `package`, when given, is an unsaved instance to fill (the admin form's).
+    """
+    limits = H5PLimits.from_settings()
+    validated = validated or validate_package(fileobj, limits=limits)
+    if existing := H5PPackage.objects.filter(sha256=validated.sha256).first():
+        raise PackageExists(existing)
+
+    staging = storage.staging_dir()
+    moved: list = []
+    try:
+        unpacked = storage.extract_entries(fileobj, ["h5p.json", *validated.content_files], staging / "content",
+                                           limits=limits)
+        for library in validated.libraries:
+            unpacked += storage.extract_entries(fileobj, library.files, staging / "libraries" / library.folder,
+                                                strip=f"{library.folder}/", limits=limits)
+        with transaction.atomic():
+            libraries = [_library_store(library, staging, moved) for library in validated.libraries]
+            main = next(lib for lib in libraries if (lib.machine_name, lib.major, lib.minor)
+                        == (validated.main_library, validated.main_major, validated.main_minor))
+            package = package or H5PPackage()
+            package.title = (title or validated.title)[:255]
+            package.main_library = main
+            package.language = validated.language[:16]
+            package.h5p_json = validated.h5p_json
+            package.sha256 = validated.sha256
+            package.size_bytes = _size(fileobj)
+            package.unpacked_bytes = unpacked
+            package.uploaded_by = user
+            package.save()
+            package.libraries.set(libraries)
+            target = storage.content_dir(package.storage_key)
+            storage.replace_dir(staging / "content", target)
+            moved.append(target)
+    except IntegrityError:
+        # Someone imported the same file at the same moment.
+        for path in moved:
+            storage.remove(path)
+        raise PackageExists(H5PPackage.objects.get(sha256=validated.sha256)) from None
+    except BaseException:
+        for path in moved:
+            storage.remove(path)
+        raise
+    finally:
+        storage.remove(staging)
+    return package
+
+
+def _size(fileobj) -> int:
+    fileobj.seek(0, 2)
+    size = fileobj.tell()
+    fileobj.seek(0)
+    return size
+
+
+def _library_store(info, staging, moved: list) -> H5PLibrary:
+    """The library row, created or brought to the newer patch version, with its files in place."""
+    library, created = H5PLibrary.objects.select_for_update().get_or_create(
+        machine_name=info.machine_name, major=info.major, minor=info.minor,
+        defaults={"patch": info.patch, "title": info.title[:255], "library_json": info.library_json},
+    )
+    target = storage.library_dir(library.folder)
+    if created or info.patch > library.patch or not target.exists():
+        if not created:
+            library.patch, library.title, library.library_json = info.patch, info.title[:255], info.library_json
+            library.updated_at = timezone.now()
+            library.save()
+        storage.replace_dir(staging / "libraries" / info.folder, target)
+        if created:
+            moved.append(target)
+    return library
+
+
+# --- xAPI ------------------------------------------------------------------------------------------------------------
+
+class StatementError(ValidationError):
+    """A statement the endpoint refuses; the message says which part is wrong."""
+
+
+def _iri(value, field: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > 2048 or ":" not in value:
+        raise StatementError(_("The statement's %(field)s must be an IRI.") % {"field": field}, code="shape")
+    return value
+
+
+def statement_clean(statement) -> dict:
+    """Check the parts of a statement the platform relies on; return the parts it keeps."""
+    if not isinstance(statement, dict):
+        raise StatementError(_("The statement must be a JSON object."), code="shape")
+    verb = statement.get("verb")
+    obj = statement.get("object")
+    if not isinstance(verb, dict) or not isinstance(obj, dict):
+        raise StatementError(_("The statement needs a verb and an object."), code="shape")
+    _iri(verb.get("id"), "verb.id")
+    _iri(obj.get("id"), "object.id")
+    result = statement.get("result", {})
+    context = statement.get("context", {})
+    if not isinstance(result, dict) or not isinstance(context, dict):
+        raise StatementError(_("The statement's result and context must be objects."), code="shape")
+    score = result.get("score", {})
+    if not isinstance(score, dict) or any(
+        not isinstance(score[key], int | float) or isinstance(score[key], bool) or not math.isfinite(score[key])
+        for key in ("raw", "min", "max", "scaled") if key in score
+    ):
+        raise StatementError(_("The statement's score must be made of numbers."), code="shape")
+    if any(abs(score[key]) > MAX_SCORE for key in ("raw", "min", "max") if key in score):
+        raise StatementError(_("The statement's score is larger than any H5P activity gives."), code="shape")
+    for key in ("completion", "success"):
+        if key in result and not isinstance(result[key], bool):
+            raise StatementError(_("The statement's result.%(key)s must be true or false.") % {"key": key},
+                                 code="shape")
+    activities = context.get("contextActivities", {})
+    if not isinstance(activities, dict):
+        raise StatementError(_("The statement's contextActivities must be an object."), code="shape")
+    return statement
+
+
+def is_top_level(statement: dict) -> bool:
+    """H5P's rule: a statement about the whole activity has no contextActivities.parent (sub-questions do)."""
+    parent = statement.get("context", {}).get("contextActivities", {}).get("parent")
+    return not parent
+
+
+def activity_iri(lesson_key, block_id: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/h5p/activity/{lesson_key}/{block_id}"
+
+
+def xapi_record(*, user, enrollment, lesson, block_id: str, package: H5PPackage, statement: dict) -> H5PAttempt:
+    """Store one statement with the signed-in user as actor and update the learner's result for the activity.
+
+    The actor, authority, id and stored time are the platform's, never the browser's. Scores are clamped to
+    0..max. A top-level "completed" or "answered" statement completes the activity; when every required activity
+    and quiz of the lesson is done, the lesson is completed (which may complete the course).
+    """
+    from enrolments.progress import lesson_assessments_check
+
+    if enrollment is None or enrollment.status not in ("active", "completed"):
+        raise PermissionDenied(_("Only learners enrolled in the course have their results recorded."))
+    statement = statement_clean(statement)
+    now = timezone.now()
+    verb = statement["verb"]["id"]
+    top_level = is_top_level(statement)
+    stored = _statement_for_storage(statement, user=user, lesson_key=lesson.translation_key, block_id=block_id,
+                                    now=now)
+    with transaction.atomic():
+        record = XAPIStatement.objects.create(
+            id=stored["id"], user=user, enrollment=enrollment, package=package, lesson_key=lesson.translation_key,
+            block_id=block_id, verb=verb[:255], statement=stored, stored_at=now,
+        )
+        attempt, _created = H5PAttempt.objects.select_for_update().get_or_create(
+            enrollment=enrollment, lesson_key=lesson.translation_key, block_id=block_id,
+            defaults={"package": package},
+        )
+        if top_level:
+            _attempt_update(attempt, stored.get("result", {}), verb=verb, now=now)
+        if attempt.completed:
+            lesson_assessments_check(enrollment=enrollment, lesson=lesson)
+    if settings.XAPI_LRS_URL:
+        transaction.on_commit(lambda: _forward_later(str(record.pk)))
+    return attempt
+
+
+def _forward_later(statement_id: str) -> None:
+    """Queue the statement for the LRS. The learner's request never fails for it: a statement not queued now (broker
+    down) or not delivered (LRS down, demo without a broker) is sent by the periodic sweep."""
+    from h5p.tasks import xapi_forward
+
+    try:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            # No broker (the demo): one attempt in-process, no retries inside the learner's request.
+            xapi_forward.apply(args=[statement_id], retries=xapi_forward.max_retries, throw=True)
+        else:
+            xapi_forward.delay(statement_id)
+    except Exception:  # noqa: BLE001 - logged; the sweep retries
+        logger.warning("xAPI statement %s not queued for the LRS; the sweep will send it", statement_id,
+                       exc_info=True)
+
+
+def _statement_for_storage(statement: dict, *, user, lesson_key, block_id: str, now) -> dict:
+    import uuid
+
+    stored = dict(statement)
+    stored["id"] = str(uuid.uuid4())
+    stored["actor"] = {"objectType": "Agent", "name": user.full_name or user.email,
+                       "account": {"homePage": settings.SITE_URL, "name": str(user.pk)}}
+    stored["authority"] = {"objectType": "Agent", "name": "Campus CRM",
+                           "account": {"homePage": settings.SITE_URL, "name": "campus-crm"}}
+    # The object's id names our activity, whatever page address the browser put there; sub-questions keep theirs.
+    obj = dict(stored["object"])
+    sub = obj["id"].partition("?subContentId=")[2]
+    obj["id"] = activity_iri(lesson_key, block_id) + (f"?subContentId={sub}" if sub else "")
+    stored["object"] = obj
+    timestamp = statement.get("timestamp")
+    if not (isinstance(timestamp, str) and parse_datetime(timestamp)):
+        stored["timestamp"] = now.isoformat()
+    stored["stored"] = now.isoformat()
+    result = stored.get("result")
+    if isinstance(result, dict) and isinstance(result.get("score"), dict):
+        stored["result"] = {**result, "score": _score_clamped(result["score"])}
+    return stored
+
+
+def _score_clamped(score: dict) -> dict:
+    """raw within min(≥0)..max, scaled within 0..1: a browser cannot report more than the activity allows."""
+    clamped = dict(score)
+    high = max(score.get("max", 0), 0)
+    if "max" in score:
+        clamped["max"] = high
+    low = min(max(score.get("min", 0), 0), high) if "max" in score else max(score.get("min", 0), 0)
+    if "min" in score:
+        clamped["min"] = low
+    if "raw" in score:
+        clamped["raw"] = min(max(score["raw"], low), high) if "max" in score else max(score["raw"], low)
+    if "scaled" in score:
+        clamped["scaled"] = min(max(score["scaled"], 0), 1)
+    return clamped
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError):
+        return None
+
+
+def _attempt_update(attempt: H5PAttempt, result: dict, *, verb: str, now) -> None:
+    score = result.get("score") or {}
+    if "raw" in score and score.get("max"):
+        attempt.score, attempt.max_score = _decimal(score["raw"]), _decimal(score["max"])
+        percent = (attempt.score * 100 / attempt.max_score).quantize(Decimal("0.01"))
+        if attempt.best_percent is None or percent > attempt.best_percent:
+            attempt.best_percent = percent
+    if verb in (VERB_COMPLETED, VERB_ANSWERED):
+        if not attempt.completed:
+            attempt.completed, attempt.completed_at = True, now
+    if isinstance(result.get("success"), bool):
+        attempt.success = bool(attempt.success) or result["success"]
+    attempt.updated_at = now
+    attempt.save()
+
+
+# --- Saved state ---------------------------------------------------------------------------------------------------
+
+def user_data_save(*, user, lesson, block_id: str, data_type: str, sub_content_id: str, data: str | None) -> None:
+    """Keep (or, with data None, forget) one piece of H5P state for the learner; refuse oversized state."""
+    key = {"user": user, "lesson_key": lesson.translation_key, "block_id": block_id,
+           "sub_content_id": sub_content_id[:64] or "0", "data_type": data_type[:64]}
+    if data is None:
+        H5PUserData.objects.filter(**key).delete()
+        return
+    if len(data.encode()) > settings.H5P_STATE_MAX_BYTES:
+        raise StatementError(_("The saved state is larger than allowed."), code="too_large")
+    H5PUserData.objects.update_or_create(**key, defaults={"data": data, "updated_at": timezone.now()})
