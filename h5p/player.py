@@ -45,3 +45,26 @@ def site_origin() -> str:
 
     parts = urlsplit(settings.SITE_URL)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def core_translations() -> dict:
+    """H5P core's own interface texts that learners can meet (full screen, dialogs, offline retry), in the active
+    language; the content's texts come from its author."""
+    from django.utils.translation import gettext as _
+
+    return {"H5P": {
+        "fullscreen": _("Fullscreen"),
+        "disableFullscreen": _("Exit fullscreen"),
+        "contentChanged": _("This content has changed since you last used it."),
+        "startingOver": _("You'll be starting over."),
+        "confirmDialogHeader": _("Confirm action"),
+        "confirmDialogBody": _("Please confirm that you wish to proceed. This action is not reversible."),
+        "cancelLabel": _("Cancel"),
+        "confirmLabel": _("Confirm"),
+        "offlineDialogHeader": _("Your connection to the server was lost"),
+        "offlineDialogBody": _("We were unable to send information about your completion of this task. Please "
+                               "check your internet connection."),
+        "offlineDialogRetryMessage": _("Retrying in :num...."),
+        "offlineDialogRetryButtonLabel": _("Retry now"),
+        "offlineSuccessfulSubmit": _("Successfully submitted results."),
+    }}

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from h5p import selectors, services, storage
 from h5p.models import H5PPackage
-from h5p.player import grant_read, player_origin, site_origin
+from h5p.player import core_translations, grant_read, player_origin, site_origin
 
 # Types H5P content and libraries use; anything unknown is sent as a download, never sniffed.
 MIME_TYPES = {
@@ -99,6 +100,8 @@ def player(request, token: str):
         "ajax": {"contentUserDataUrl": f"{base}/state/:dataType/:subContentId"},
         "contentUserData": selectors.user_data_for(user=user, lesson=lesson, block_id=grant.block_id),
     }
+    with translation.override(lesson.locale.language_code):
+        options["translations"] = core_translations()
     response = render(request, "h5p/player.html", {
         "options": options, "block_id": grant.block_id,
         "parent_origin": site_origin() if player_origin() else "", "language": lesson.locale.language_code,

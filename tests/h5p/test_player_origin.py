@@ -62,3 +62,14 @@ def test_same_origin_by_default(client, learner, lesson):
     response = client.get(src)
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     assert 'id="h5p-parent-origin" type="application/json">""<' in response.content.decode()
+
+
+def test_player_speaks_the_lesson_language(client, settings, learner, lesson):
+    settings.LOCALE_PATHS = [settings.BASE_DIR / "locale"]  # the project's catalogues, as in production
+    enrol(learner, lesson)
+    client.force_login(learner)
+    response = client.get(frame_src(client, lesson), HTTP_ACCEPT_LANGUAGE="fr")
+    options = json.loads(re.search(r'id="h5p-options" type="application/json">([^<]*)<',
+                                   response.content.decode()).group(1))
+    assert options["translations"]["H5P"]["fullscreen"] == "Pantalla completa"  # the lesson is in Spanish
+    assert '<html lang="es">' in response.content.decode()
