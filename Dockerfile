@@ -31,7 +31,8 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.
       python manage.py compilemessages --ignore=node_modules -v 0 \
  && SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
       python manage.py collectstatic --noinput -v 0 \
- && useradd --create-home --uid 1000 campus && mkdir -p /app/media /app/var/h5p && chown campus /app/media /app/var/h5p
+ && useradd --create-home --uid 1000 campus && mkdir -p /app/media /app/var/h5p /app/var/certificates \
+ && chown campus /app/media /app/var/h5p /app/var/certificates
 
 USER campus
 EXPOSE 8000

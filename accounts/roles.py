@@ -20,12 +20,15 @@ _CRM_MODELS = ("crmcountry", "observerorganisation", "network", "actionplanline"
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.LEARNER: set(),
     Role.TRAINER: {"wagtailadmin.access_admin", "wagtail_localize.submit_translation",
-                   "h5p.add_h5ppackage", "h5p.change_h5ppackage", "h5p.view_h5ppackage"}
+                   "h5p.add_h5ppackage", "h5p.change_h5ppackage", "h5p.view_h5ppackage",
+                   "certificates.view_certificatetemplate"}
     | {f"crm.view_{m}" for m in _CRM_MODELS},
     Role.FOCAL_POINT: {"wagtailadmin.access_admin"} | {f"crm.view_{m}" for m in _CRM_MODELS},
     Role.SECRETARIAT: {"wagtailadmin.access_admin", "wagtail_localize.submit_translation",
                        "accounts.view_institution", "accounts.add_institution", "accounts.change_institution",
-                       "h5p.view_h5ppackage"}
+                       "h5p.view_h5ppackage", "certificates.view_certificate",
+                       "certificates.add_certificatetemplate", "certificates.change_certificatetemplate",
+                       "certificates.view_certificatetemplate"}
     | {f"crm.{action}_{m}" for m in _CRM_MODELS for action in ("view", "add", "change")},
 }
 

@@ -99,6 +99,11 @@ class CoursePage(Page):
     )
     enrolment_opens = models.DateTimeField(_("enrolment opens"), null=True, blank=True)
     enrolment_closes = models.DateTimeField(_("enrolment closes"), null=True, blank=True)
+    certificate_template = models.ForeignKey(
+        "certificates.CertificateTemplate", verbose_name=_("certificate"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("Completers receive a certificate with this design; none when empty."),
+    )
     seat_limit = models.PositiveIntegerField(_("seat limit"), null=True, blank=True,
                                              help_text=_("Leave empty for unlimited seats."))
 
@@ -117,6 +122,7 @@ class CoursePage(Page):
             heading=_("Classification"),
         ),
         FieldPanel("trainers"),
+        FieldPanel("certificate_template"),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("enrolment_policy"), FieldPanel("seat_limit")]),

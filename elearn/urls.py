@@ -22,6 +22,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The H5P player and its files (also served from H5P_PLAYER_ORIGIN when set): no language prefix.
     path("h5p/", include("h5p.urls")),
+    # Open Badges: public key, issuer, revocation list and credential downloads; no language prefix.
+    path("", include("certificates.credential_urls")),
     path("sitemap.xml", sitemap_view, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
 ]
 
@@ -30,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("enrolments/", include("enrolments.urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("certificates/", include("certificates.urls")),
     # Anonymous visitors get cacheable pages from the cache before Wagtail routes the request.
     re_path(serve_pattern, cached_serve, name="campus_serve"),
     path("", include(wagtail_urls)),

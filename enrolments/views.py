@@ -71,6 +71,9 @@ def dashboard(request):
     """"Mi aprendizaje": the learner's courses in progress, pending requests and completed courses."""
     from django.shortcuts import render
 
+    from certificates.selectors import learner_certificates
     from enrolments.selectors import learner_dashboard
 
-    return render(request, "enrolments/dashboard.html", learner_dashboard(user=request.user))
+    context = learner_dashboard(user=request.user)
+    context["certificates"] = learner_certificates(user=request.user)
+    return render(request, "enrolments/dashboard.html", context)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION_ENV = {
@@ -17,6 +19,10 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "campus.example.org",
     "DATABASE_URL": "postgres://campus@127.0.0.1:5432/campus",
     "SITE_URL": "https://campus.example.org",
+    # Production signs Open Badges credentials with its own key (check --deploy warns without one).
+    "CERTIFICATE_SIGNING_KEY": Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption(),
+    ).decode().replace("\n", "\\n"),
 }
 
 

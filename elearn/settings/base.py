@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "enrolments",
     "quizzes",
     "h5p",
+    "certificates",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -148,9 +149,16 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Certificates are private: they live outside MEDIA_ROOT and only certificates views hand them out.
+CERTIFICATES_ROOT = env.path("CERTIFICATES_ROOT", default=BASE_DIR / "var" / "certificates")
+# Public verification lookups per client IP: (requests, window in seconds); enumeration stays impractical.
+CERTIFICATE_VERIFY_RATE = (30, 600)
+CERTIFICATES_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                        "OPTIONS": {"location": str(CERTIFICATES_ROOT), "base_url": "/certificates-not-served/"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "certificates": CERTIFICATES_STORAGE,
 }
 
 # --- Wagtail -------------------------------------------------------------------------------------------
@@ -192,7 +200,10 @@ PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=bool(env.str("CACHE_
 PAGE_CACHE_TIMEOUT = 600
 
 # Called once when a learner completes a course (enrolments/events.py).
-COURSE_COMPLETED_HANDLERS: list[str] = ["enrolments.notifications.course_completed_email"]
+COURSE_COMPLETED_HANDLERS: list[str] = [
+    "enrolments.notifications.course_completed_email",
+    "certificates.services.certificate_on_course_completed",
+]
 
 # --- E-mail --------------------------------------------------------------------------------------------
 # Views never talk to a mail server: EMAIL_BACKEND queues each message as a Celery task, and the task
@@ -225,6 +236,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Statements the LRS has not accepted yet (broker or LRS down at the time); does nothing without XAPI_LRS_URL.
     "xapi-forward-pending": {"task": "h5p.tasks.xapi_forward_pending", "schedule": 15 * 60},
+    # Certificates that completion should have produced but did not (broker or worker down at the time).
+    "certificate-sweep": {"task": "certificates.tasks.certificate_sweep", "schedule": 10 * 60},
 }
 
 # --- Logging -------------------------------------------------------------------------------------------
@@ -258,3 +271,8 @@ XAPI_LRS_PASSWORD = env.str("XAPI_LRS_PASSWORD", default="")
 
 COUNTRIES_FIRST = ["BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US"]
 COUNTRIES_FIRST_BREAK = "——————"
+
+# --- Open Badges credentials (certificates/credentials.py) -----------------------------------------------
+# Ed25519 private key, PKCS8 PEM (`openssl genpkey -algorithm ed25519`); newlines may be written as \n. Empty:
+# a development key derived from SECRET_KEY (check --deploy warns). Keep it: a new key invalidates old credentials.
+CERTIFICATE_SIGNING_KEY = env.str("CERTIFICATE_SIGNING_KEY", default="", multiline=True).strip()

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import CERTIFICATES_STORAGE, env
 
 ENVIRONMENT = "production"
 
@@ -20,6 +20,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "certificates": CERTIFICATES_STORAGE,
 }
 
 # HTTPS everywhere; a proxy in front (nginx, a load balancer) terminates TLS and sets X-Forwarded-Proto.

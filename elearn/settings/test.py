@@ -1,7 +1,7 @@
 """Fast, quiet settings for pytest. DATABASE_URL selects PostgreSQL (CI); SQLite otherwise."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, CERTIFICATES_STORAGE, env
 
 ENVIRONMENT = "test"
 DEBUG = False
@@ -14,9 +14,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".test-media")
 H5P_ROOT = env.path("H5P_ROOT", default=BASE_DIR / ".test-media" / "h5p")
+CERTIFICATES_STORAGE = {**CERTIFICATES_STORAGE, "OPTIONS": {**CERTIFICATES_STORAGE["OPTIONS"],
+                                                            "location": str(BASE_DIR / ".test-media" / "certificates")}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "certificates": CERTIFICATES_STORAGE,
 }
 # Unit tests run tasks in-process; tests marked celery_worker switch this off and use a real broker+worker.
 CELERY_TASK_ALWAYS_EAGER = True

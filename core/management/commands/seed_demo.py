@@ -10,6 +10,7 @@ from wagtail.models import Locale
 from accounts.models import Institution, User
 from accounts.roles import Role
 from accounts.services import role_assign
+from certificates.demo import seed_certificates
 from courses.demo import seed_courses
 from enrolments.demo import seed_enrolments
 from h5p.demo import seed_h5p
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             seed_courses(self.stdout)
             seed_h5p(self.stdout)
             seed_enrolments(self.stdout)
+            seed_certificates(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
 
     def seed_home(self) -> None:

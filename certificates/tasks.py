@@ -1,0 +1,27 @@
+"""Certificate tasks: small, idempotent, safe to run twice."""
+
+from celery import shared_task
+
+from certificates import services
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), retry_backoff=10,
+             retry_backoff_max=600, retry_jitter=True, max_retries=8)
+def certificate_render(self, certificate_id: int) -> str:
+    """Render and store one certificate's PDF (nothing happens if it is already valid)."""
+    certificate = services.certificate_render(certificate_id=certificate_id)
+    return certificate.status if certificate else "missing"
+
+
+@shared_task
+def certificate_sweep() -> int:
+    """Periodic: issue certificates that completion should have produced but did not (broker or worker down)."""
+    return services.certificate_sweep()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def certificate_job_run(job_id: int) -> str:
+    """Run one bulk job (issue missing, regenerate, ZIP)."""
+    from certificates.bulk import job_run
+
+    return job_run(job_id=job_id).status
