@@ -227,6 +227,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# WeasyPrint's worker processes grow by a few MB per hundred PDFs (bench/certificates.py): recycle each child after
+# 1,000 tasks (about 500 certificates with their e-mails), at the cost of one cold start of 1-3 s.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 # Redis re-delivers unacknowledged tasks after the visibility timeout: keep it well above the longest task.
