@@ -230,6 +230,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # WeasyPrint's worker processes grow by a few MB per hundred PDFs (bench/certificates.py): recycle each child after
 # 1,000 tasks (about 500 certificates with their e-mails), at the cost of one cold start of 1-3 s.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
+# ...and as soon as a child passes ~250 MB resident (KiB), whichever comes first.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 250_000
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 # Redis re-delivers unacknowledged tasks after the visibility timeout: keep it well above the longest task.
