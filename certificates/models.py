@@ -152,6 +152,11 @@ class Certificate(models.Model):
     course_key = models.UUIDField(_("course identity"), null=True, blank=True, db_index=True)
     course = models.ForeignKey("courses.CoursePage", verbose_name=_("course"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
+    # For seminars, course_key holds the seminar's identity (translation key) and this points to the seminar.
+    seminar = models.ForeignKey("seminars.SeminarPage", verbose_name=_("seminar"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    registration = models.ForeignKey("seminars.Registration", verbose_name=_("seminar registration"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="certificates")
     template = models.ForeignKey(CertificateTemplate, verbose_name=_("template"), on_delete=models.PROTECT,
                                  related_name="certificates")
     # What the certificate says, as issued (a later change of name or course title needs a reissue).

@@ -49,10 +49,11 @@ def _file_url(image) -> str:
 def certificate_texts(certificate: Certificate, template: CertificateTemplate, language: str) -> dict:
     """Title and body of the certificate in one language, placeholders filled in."""
     subject = certificate.subject_title
-    if language != certificate.language and certificate.course is not None:
+    source = certificate.course or certificate.seminar
+    if language != certificate.language and source is not None:
         from certificates.services import _title_in
 
-        subject = _title_in(certificate.course, language)  # the course's own translation, when it has one
+        subject = _title_in(source, language)  # the course's own translation, when it has one
     with translation.override(language):
         values = {
             "name": certificate.learner_name,

@@ -68,6 +68,36 @@ def certificate_request(*, enrollment_id: int) -> Certificate | None:
     )
 
 
+def certificate_on_seminar_attended(*, registration_id: int) -> None:
+    """Called once a participant reaches the seminar's attendance threshold: the certificate of attendance."""
+    certificate = certificate_request_for_registration(registration_id=registration_id)
+    if certificate is not None and certificate.status == Certificate.Status.PENDING:
+        certificate_render_later(certificate.pk)
+
+
+def certificate_request_for_registration(*, registration_id: int) -> Certificate | None:
+    """The attendance certificate of a seminar registration that reached the threshold; created once."""
+    from seminars.models import Registration, SeminarPage
+
+    registration = Registration.objects.select_related("user", "seminar").filter(pk=registration_id).first()
+    if registration is None or registration.attended_at is None or registration.seminar is None:
+        return None
+    seminar = registration.seminar
+    template = seminar.certificate_template or next(
+        (v.certificate_template for v in SeminarPage.objects.filter(translation_key=seminar.translation_key,
+                                                                    certificate_template__isnull=False)
+         .select_related("certificate_template")), None)
+    if template is None:
+        return None
+    return _certificate_once(
+        user=registration.user, course_key=registration.seminar_key, kind=Certificate.Kind.ATTENDANCE,
+        fields={"registration": registration, "seminar": seminar, "template": template,
+                "country": registration.country or registration.user.country or "", "hours": seminar.hours},
+        language_source=registration.user.preferred_language,
+        title=lambda language: _title_in(seminar, language),
+    )
+
+
 def current_certificate(*, user, course_key, kind=Certificate.Kind.COMPLETION) -> Certificate | None:
     return (Certificate.objects.filter(user=user, course_key=course_key, kind=kind)
             .exclude(status=Certificate.Status.SUPERSEDED).first())
@@ -176,9 +206,11 @@ def certificate_reissue(*, certificate: Certificate, user, learner_name: str = "
         old.save(update_fields=["status"])
         new = Certificate.objects.create(
             code=code_new(), kind=old.kind, user=old.user, enrollment=old.enrollment, course_key=old.course_key,
-            course=old.course, template=old.template,
+            course=old.course, seminar=old.seminar, registration=old.registration, template=old.template,
             learner_name=(learner_name or old.user.full_name or old.learner_name).strip(),
-            country=old.country, subject_title=_title_in(old.course, old.language) if old.course else old.subject_title,
+            country=old.country,
+            subject_title=_title_in(old.course or old.seminar, old.language) if (old.course or old.seminar)
+            else old.subject_title,
             hours=old.hours, language=old.language, second_language=old.second_language,
         )
         old.superseded_by = new
@@ -202,6 +234,17 @@ def certificate_sweep() -> int:
                .values_list("pk", flat=True))
     for enrollment_id in missing.iterator():
         certificate = certificate_request(enrollment_id=enrollment_id)
+        if certificate is not None and certificate.status == Certificate.Status.PENDING:
+            certificate_render_later(certificate.pk)
+            queued += 1
+    from seminars.models import Registration
+
+    attended = (Registration.objects.filter(attended_at__isnull=False, seminar__certificate_template__isnull=False)
+                .exclude(certificates__status__in=[Certificate.Status.PENDING, Certificate.Status.VALID,
+                                                   Certificate.Status.REVOKED])
+                .values_list("pk", flat=True))
+    for registration_id in attended.iterator():
+        certificate = certificate_request_for_registration(registration_id=registration_id)
         if certificate is not None and certificate.status == Certificate.Status.PENDING:
             certificate_render_later(certificate.pk)
             queued += 1

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("enrolments/", include("enrolments.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("certificates/", include("certificates.urls")),
+    path("seminars/", include("seminars.urls")),
     # Anonymous visitors get cacheable pages from the cache before Wagtail routes the request.
     re_path(serve_pattern, cached_serve, name="campus_serve"),
     path("", include(wagtail_urls)),

@@ -73,7 +73,9 @@ def dashboard(request):
 
     from certificates.selectors import learner_certificates
     from enrolments.selectors import learner_dashboard
+    from seminars.selectors import learner_seminars
 
     context = learner_dashboard(user=request.user)
     context["certificates"] = learner_certificates(user=request.user)
+    context["seminars"] = learner_seminars(user=request.user)
     return render(request, "enrolments/dashboard.html", context)

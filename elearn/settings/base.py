@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "quizzes",
     "h5p",
     "certificates",
+    "seminars",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -243,6 +244,8 @@ CELERY_BEAT_SCHEDULE = {
     "xapi-forward-pending": {"task": "h5p.tasks.xapi_forward_pending", "schedule": 15 * 60},
     # Certificates that completion should have produced but did not (broker or worker down at the time).
     "certificate-sweep": {"task": "certificates.tasks.certificate_sweep", "schedule": 10 * 60},
+    # Seminar reminders 48 h and 2 h ahead; each is claimed before sending, so a double run sends nothing twice.
+    "seminar-reminders": {"task": "seminars.tasks.seminar_reminders", "schedule": 5 * 60},
 }
 
 # --- Logging -------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from courses.demo import seed_courses
 from enrolments.demo import seed_enrolments
 from h5p.demo import seed_h5p
 from home.models import HomePage
+from seminars.demo import seed_seminars
 
 # (country, name, acronym, type) — migration authorities of the member states.
 INSTITUTIONS = [
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             seed_h5p(self.stdout)
             seed_enrolments(self.stdout)
             seed_certificates(self.stdout)
+            seed_seminars(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
 
     def seed_home(self) -> None:

@@ -1,0 +1,206 @@
+"""Registration (open, approval, invitation; capacity with a waiting list), attendance and its certificate."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import EnrolmentPolicy
+from seminars import notifications
+from seminars.models import Attendance, Registration, SeminarPage
+from seminars.selectors import OPEN_STATUSES, is_organiser, seminar_visible_to
+
+Status = Registration.Status
+
+
+class RegistrationError(ValidationError):
+    """A registration the rules refuse; the message is shown as is."""
+
+
+def _lock(seminar: SeminarPage) -> SeminarPage:
+    """Lock every language version, so concurrent registrations count seats one at a time."""
+    versions = list(SeminarPage.objects.select_for_update().filter(translation_key=seminar.translation_key)
+                    .order_by("pk"))
+    return next((v for v in versions if v.pk == seminar.pk), seminar)
+
+
+def _has_seat(seminar: SeminarPage) -> bool:
+    if seminar.capacity is None:
+        return True
+    taken = Registration.objects.filter(seminar_key=seminar.translation_key, status=Status.CONFIRMED).count()
+    return taken < seminar.capacity
+
+
+def _snapshot(registration: Registration, user) -> None:
+    registration.country = user.country
+    registration.institution = user.institution
+    registration.gender = user.gender
+
+
+def _place(registration: Registration, seminar: SeminarPage, now) -> None:
+    """Confirm when a seat is free, else put on the waiting list (in order of arrival)."""
+    if _has_seat(seminar):
+        registration.status, registration.confirmed_at = Status.CONFIRMED, now
+    else:
+        registration.status, registration.waitlisted_at = Status.WAITLISTED, now
+
+
+@transaction.atomic
+def registration_request(*, user, seminar: SeminarPage, nominated_by=None) -> Registration:
+    """Register (or, for a focal point's nomination, register someone): confirmed, waitlisted or pending approval.
+
+    An existing open registration is returned unchanged.
+    """
+    seminar = _lock(seminar)
+    if not seminar.live or not seminar_visible_to(user, seminar):
+        raise RegistrationError(_("This seminar is not available to you."), code="not_available")
+    existing = Registration.objects.select_for_update().filter(user=user, seminar_key=seminar.translation_key).first()
+    if existing and existing.status in OPEN_STATUSES:
+        return existing
+    now = timezone.now()
+    if seminar.registration_deadline and now > seminar.registration_deadline:
+        raise RegistrationError(_("Registration for this seminar has closed."), code="closed")
+    if seminar.ends_at < now:
+        raise RegistrationError(_("This seminar is over."), code="over")
+    if seminar.registration_policy == EnrolmentPolicy.INVITATION and nominated_by is None:
+        raise RegistrationError(_("This seminar is by invitation only."), code="invitation_only")
+    registration = existing or Registration(user=user, seminar_key=seminar.translation_key)
+    registration.seminar = seminar
+    registration.ended_at = None
+    registration.decision_reason = ""
+    registration.requested_at = now
+    registration.decided_by = nominated_by
+    _snapshot(registration, user)
+    if seminar.registration_policy == EnrolmentPolicy.APPROVAL and nominated_by is None:
+        registration.status = Status.PENDING
+    else:
+        _place(registration, seminar, now)
+    registration.save()
+    transaction.on_commit(lambda: notifications.registration_status_email(registration))
+    return registration
+
+
+def can_decide(actor, registration: Registration) -> bool:
+    if actor.is_secretariat or actor.is_superuser:
+        return True
+    return bool(actor.is_focal_point and registration.country and actor.focal_point_country == registration.country)
+
+
+@transaction.atomic
+def registration_nominate(*, actor, user, seminar: SeminarPage) -> Registration:
+    """A focal point registers an official of their own country (the Secretariat: anyone)."""
+    if not (actor.is_secretariat or actor.is_superuser
+            or (actor.is_focal_point and user.country and actor.focal_point_country == user.country)):
+        raise PermissionDenied(_("You can only nominate officials of your own country."))
+    return registration_request(user=user, seminar=seminar, nominated_by=actor)
+
+
+@transaction.atomic
+def registration_decide(*, actor, registration: Registration, approve: bool, reason: str = "") -> Registration:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not can_decide(actor, registration):
+        raise PermissionDenied(_("You cannot decide on this registration."))
+    if registration.status != Status.PENDING:
+        raise RegistrationError(_("This request was already decided."), code="decided")
+    seminar = _lock(registration.seminar)
+    now = timezone.now()
+    registration.decided_by = actor
+    if approve:
+        _place(registration, seminar, now)
+    else:
+        if not reason.strip():
+            raise RegistrationError(_("Give a reason for the rejection."), code="reason")
+        registration.status, registration.ended_at, registration.decision_reason = Status.REJECTED, now, reason
+    registration.save()
+    transaction.on_commit(lambda: notifications.registration_status_email(registration))
+    return registration
+
+
+@transaction.atomic
+def registration_withdraw(*, user, registration: Registration) -> Registration:
+    """The participant withdraws; a freed seat goes to the first person on the waiting list."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.user_id != user.pk:
+        raise PermissionDenied
+    if registration.status not in OPEN_STATUSES:
+        return registration
+    seminar = _lock(registration.seminar)
+    freed = registration.status == Status.CONFIRMED
+    registration.status, registration.ended_at = Status.WITHDRAWN, timezone.now()
+    registration.save(update_fields=["status", "ended_at"])
+    if freed:
+        waitlist_promote(seminar=seminar)
+    return registration
+
+
+def waitlist_promote(*, seminar: SeminarPage) -> list[Registration]:
+    """Fill free seats from the waiting list, first come first served (call with the seminar locked)."""
+    promoted = []
+    now = timezone.now()
+    queue = (Registration.objects.select_for_update().filter(seminar_key=seminar.translation_key,
+                                                             status=Status.WAITLISTED)
+             .order_by("waitlisted_at", "pk"))
+    for registration in queue:
+        if not _has_seat(seminar):
+            break
+        registration.status, registration.confirmed_at = Status.CONFIRMED, now
+        registration.save(update_fields=["status", "confirmed_at"])
+        promoted.append(registration)
+        transaction.on_commit(lambda r=registration: notifications.registration_status_email(r, promoted=True))
+    return promoted
+
+
+@transaction.atomic
+def attendance_mark(*, actor, seminar: SeminarPage, marks: dict[tuple[int, str], bool]) -> int:
+    """Record presence for (registration id, session key) pairs; organisers and the Secretariat only.
+
+    Returns how many marks changed. Participants who reach the seminar's threshold get their certificate.
+    """
+    if not is_organiser(user=actor, seminar=seminar):
+        raise PermissionDenied(_("Only the seminar's organisers mark attendance."))
+    session_keys = {str(session.key) for session in seminar.session_list}
+    registrations = {r.pk: r for r in Registration.objects.filter(seminar_key=seminar.translation_key,
+                                                                  status=Status.CONFIRMED)}
+    changed = 0
+    now = timezone.now()
+    for (registration_id, session_key), present in marks.items():
+        if registration_id not in registrations or str(session_key) not in session_keys:
+            raise RegistrationError(_("Attendance can only be marked for confirmed participants and this "
+                                      "seminar's sessions."), code="unknown")
+        row, created = Attendance.objects.get_or_create(
+            registration_id=registration_id, session_key=session_key,
+            defaults={"present": present, "marked_by": actor, "marked_at": now})
+        if not created and row.present != present:
+            row.present, row.marked_by, row.marked_at = present, actor, now
+            row.save(update_fields=["present", "marked_by", "marked_at"])
+            changed += 1
+        elif created:
+            changed += 1
+    for registration_id in {registration_id for registration_id, _key in marks}:
+        attendance_check(registration=registrations[registration_id], seminar=seminar)
+    return changed
+
+
+def attendance_share(*, registration: Registration, seminar: SeminarPage) -> float:
+    total = len(seminar.session_list)
+    if not total:
+        return 0.0
+    keys = [session.key for session in seminar.session_list]
+    present = Attendance.objects.filter(registration=registration, session_key__in=keys, present=True).count()
+    return present / total
+
+
+def attendance_check(*, registration: Registration, seminar: SeminarPage) -> bool:
+    """Mark the seminar attended (once) when the share of sessions reaches the threshold; then issue the
+    certificate of attendance through the certificates pipeline."""
+    from certificates.services import certificate_on_seminar_attended
+
+    if registration.attended_at is not None:
+        return False
+    if attendance_share(registration=registration, seminar=seminar) * 100 < seminar.attendance_threshold:
+        return False
+    updated = Registration.objects.filter(pk=registration.pk, attended_at__isnull=True).update(
+        attended_at=timezone.now())
+    if updated:
+        transaction.on_commit(lambda: certificate_on_seminar_attended(registration_id=registration.pk))
+    return bool(updated)
