@@ -9,7 +9,9 @@ from django.utils import timezone
 from seminars.models import Registration
 from seminars.notifications import reminder_email
 
-WINDOWS = {"48h": (timedelta(hours=48), "reminded_48h_at"), "2h": (timedelta(hours=2), "reminded_2h_at")}
+# (from, to] before the start: a registration made late gets only the reminder whose window it is in.
+WINDOWS = {"48h": (timedelta(hours=2), timedelta(hours=48), "reminded_48h_at"),
+           "2h": (timedelta(0), timedelta(hours=2), "reminded_2h_at")}
 
 
 @shared_task
@@ -18,8 +20,8 @@ def seminar_reminders() -> int:
     queued, so the beat task running twice (or on two machines) cannot send it again."""
     now = timezone.now()
     sent = 0
-    for which, (ahead, field) in WINDOWS.items():
-        due = Registration.objects.filter(status=Registration.Status.CONFIRMED, seminar__starts_at__gt=now,
+    for which, (nearest, ahead, field) in WINDOWS.items():
+        due = Registration.objects.filter(status=Registration.Status.CONFIRMED, seminar__starts_at__gt=now + nearest,
                                           seminar__starts_at__lte=now + ahead, **{f"{field}__isnull": True})
         for registration_id in list(due.values_list("pk", flat=True)):
             with transaction.atomic():

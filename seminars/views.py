@@ -77,7 +77,7 @@ def feed_ics(request):
 def roster(request, pk: int):
     """Attendance per session for the seminar's organisers (one checkbox grid; works on a tablet). Focal points see
     the roster of their own country's officials, read-only."""
-    seminar = get_object_or_404(SeminarPage, pk=pk)
+    seminar = get_object_or_404(SeminarPage.objects.live(), pk=pk)
     organiser = is_organiser(user=request.user, seminar=seminar)
     focal_country = request.user.focal_point_country if request.user.is_focal_point else None
     if not organiser and not focal_country:
