@@ -221,38 +221,37 @@ def certificate_reissue(*, certificate: Certificate, user, learner_name: str = "
 
 
 def certificate_sweep() -> int:
-    """Issue what is missing: certificates of completed enrolments that have none, and pending ones older than a
-    few minutes (their task was lost: broker down, worker killed). Returns how many were queued."""
+    """Issue what is missing: certificates of completed enrolments and of seminar attendance that have none, and
+    pending ones older than a few minutes (their task was lost: broker down, worker killed). Returns how many were
+    queued."""
     from datetime import timedelta
 
     from enrolments.models import Enrollment
-
-    queued = 0
-    missing = (Enrollment.objects.filter(status=Enrollment.Status.COMPLETED, course__isnull=False)
-               .exclude(certificates__status__in=[Certificate.Status.PENDING, Certificate.Status.VALID,
-                                                  Certificate.Status.REVOKED])
-               .values_list("pk", flat=True))
-    for enrollment_id in missing.iterator():
-        certificate = certificate_request(enrollment_id=enrollment_id)
-        if certificate is not None and certificate.status == Certificate.Status.PENDING:
-            certificate_render_later(certificate.pk)
-            queued += 1
     from seminars.models import Registration
 
+    issued_statuses = [Certificate.Status.PENDING, Certificate.Status.VALID, Certificate.Status.REVOKED]
+    missing = (Enrollment.objects.filter(status=Enrollment.Status.COMPLETED, course__isnull=False)
+               .exclude(certificates__status__in=issued_statuses).values_list("pk", flat=True))
+    queued = _request_and_queue(missing, lambda pk: certificate_request(enrollment_id=pk))
     attended = (Registration.objects.filter(attended_at__isnull=False, seminar__certificate_template__isnull=False)
-                .exclude(certificates__status__in=[Certificate.Status.PENDING, Certificate.Status.VALID,
-                                                   Certificate.Status.REVOKED])
-                .values_list("pk", flat=True))
-    for registration_id in attended.iterator():
-        certificate = certificate_request_for_registration(registration_id=registration_id)
-        if certificate is not None and certificate.status == Certificate.Status.PENDING:
-            certificate_render_later(certificate.pk)
-            queued += 1
+                .exclude(certificates__status__in=issued_statuses).values_list("pk", flat=True))
+    queued += _request_and_queue(attended, lambda pk: certificate_request_for_registration(registration_id=pk))
     stale = Certificate.objects.filter(status=Certificate.Status.PENDING,
                                        created_at__lt=timezone.now() - timedelta(minutes=5))
     for certificate_id in stale.values_list("pk", flat=True):
         certificate_render_later(certificate_id)
         queued += 1
+    return queued
+
+
+def _request_and_queue(ids, request) -> int:
+    """Create (or find) the certificate for each id and queue the pending ones; how many were queued."""
+    queued = 0
+    for pk in ids.iterator():
+        certificate = request(pk)
+        if certificate is not None and certificate.status == Certificate.Status.PENDING:
+            certificate_render_later(certificate.pk)
+            queued += 1
     return queued
 
 

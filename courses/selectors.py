@@ -29,8 +29,9 @@ def user_sees_everything(user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or getattr(user, "is_secretariat", False)))
 
 
-def visible_courses_q(user) -> Q:
-    """Which courses a user may see: open ones, plus those whose audience includes them or that they teach."""
+def audience_q(user, *, staff_field: str) -> Q:
+    """Pages with an audience (courses, seminars) a user may see: open ones, those whose audience includes them,
+    and those they run (`staff_field`: the many-to-many of trainers or organisers)."""
     if user_sees_everything(user):
         return Q()
     q = Q(audience=Audience.EVERYONE)
@@ -39,8 +40,13 @@ def visible_courses_q(user) -> Q:
                                                       status=CrmCountry.Status.MEMBER).exists():
             q |= Q(audience=Audience.MEMBER_OFFICIALS)
         q |= Q(audience=Audience.NETWORK, audience_network__members=user)
-        q |= Q(trainers=user)
+        q |= Q(**{staff_field: user})
     return q
+
+
+def visible_courses_q(user) -> Q:
+    """Which courses a user may see: open ones, plus those whose audience includes them or that they teach."""
+    return audience_q(user, staff_field="trainers")
 
 
 def course_visible_to(user, course: CoursePage) -> bool:

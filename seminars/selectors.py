@@ -6,8 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from courses.models import Audience
-from courses.selectors import user_sees_everything
-from crm.models import CrmCountry
+from courses.selectors import audience_q, user_sees_everything
 from seminars.models import Modality, Registration, SeminarPage
 
 OPEN_STATUSES = (Registration.Status.PENDING, Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
@@ -15,16 +14,7 @@ OPEN_STATUSES = (Registration.Status.PENDING, Registration.Status.CONFIRMED, Reg
 
 def visible_seminars_q(user) -> Q:
     """The same audience rules as courses: open seminars, plus those for the user's group or that they organise."""
-    if user_sees_everything(user):
-        return Q()
-    q = Q(audience=Audience.EVERYONE)
-    if user.is_authenticated:
-        if user.country and CrmCountry.objects.filter(country=user.country,
-                                                      status=CrmCountry.Status.MEMBER).exists():
-            q |= Q(audience=Audience.MEMBER_OFFICIALS)
-        q |= Q(audience=Audience.NETWORK, audience_network__members=user)
-        q |= Q(organisers=user)
-    return q
+    return audience_q(user, staff_field="organisers")
 
 
 def seminar_visible_to(user, seminar: SeminarPage) -> bool:
