@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from courses.models import Audience
 from courses.selectors import audience_q, user_sees_everything
+from crm.models import Topic
 from seminars.models import Modality, Registration, SeminarPage
 
 OPEN_STATUSES = (Registration.Status.PENDING, Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
@@ -90,7 +91,8 @@ def seminar_listing(*, index, user, params) -> dict:
         year, month = int(filters.month[:4]), int(filters.month[5:])
         upcoming = upcoming.filter(starts_at__year=year, starts_at__month=month)
     past = seminars.filter(ends_at__lt=now).order_by("-starts_at")[:10]
-    return {"upcoming": list(upcoming), "past": list(past), "filters": filters, "modalities": Modality.choices}
+    return {"upcoming": list(upcoming), "past": list(past), "filters": filters, "modalities": Modality.choices,
+            "topics": list(Topic.objects.order_by("slug"))}
 
 
 def learner_seminars(*, user) -> list[Registration]:

@@ -204,3 +204,58 @@ def attendance_check(*, registration: Registration, seminar: SeminarPage) -> boo
     if updated:
         transaction.on_commit(lambda: certificate_on_seminar_attended(registration_id=registration.pk))
     return bool(updated)
+
+
+TRUE_WORDS = {"1", "x", "yes", "y", "si", "sí", "s", "true", "oui", "present", "presente", "présent"}
+FALSE_WORDS = {"0", "", "no", "n", "false", "non", "absent", "ausente"}
+
+
+def attendance_import(*, actor, seminar: SeminarPage, content: bytes) -> int:
+    """Attendance from a CSV (columns: email, session — its number in the agenda or its title —, present).
+
+    Every row is checked first; any error refuses the whole file with one message per bad row, and nothing is
+    recorded. Returns how many marks changed.
+    """
+    import csv
+    import io
+
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RegistrationError(_("Save the file as CSV UTF-8."), code="encoding") from None
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    if not rows:
+        raise RegistrationError(_("The file is empty."), code="empty")
+    columns = {name.strip().lower() for name in rows[0].keys() if name}
+    missing = {"email", "session", "present"} - columns
+    if missing:
+        raise RegistrationError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(sorted(missing))},
+                                code="columns")
+    sessions = seminar.session_list
+    by_title = {session.title.strip().lower(): session for session in sessions}
+    registrations = {r.user.email.lower(): r for r in Registration.objects.filter(
+        seminar_key=seminar.translation_key, status=Status.CONFIRMED).select_related("user")}
+    marks, errors = {}, []
+    for number, raw in enumerate(rows, start=2):
+        row = {(key or "").strip().lower(): (value or "").strip() for key, value in raw.items()}
+        registration = registrations.get(row["email"].lower())
+        session_ref = row["session"]
+        session = (sessions[int(session_ref) - 1] if session_ref.isdigit() and 0 < int(session_ref) <= len(sessions)
+                   else by_title.get(session_ref.lower()))
+        present = row["present"].lower()
+        if registration is None:
+            errors.append(_("Row %(row)d: %(email)s is not a confirmed participant.") % {
+                "row": number, "email": row["email"] or "—"})
+        elif session is None:
+            errors.append(_("Row %(row)d: no session “%(session)s” in the agenda.") % {
+                "row": number, "session": session_ref or "—"})
+        elif present not in TRUE_WORDS | FALSE_WORDS:
+            errors.append(_("Row %(row)d: write yes or no in “present”, not “%(value)s”.") % {
+                "row": number, "value": row["present"]})
+        else:
+            marks[(registration.pk, str(session.key))] = present in TRUE_WORDS
+    if errors:
+        raise RegistrationError(errors, code="rows")
+    return attendance_mark(actor=actor, seminar=seminar, marks=marks)

@@ -89,6 +89,20 @@ def roster(request, pk: int):
         registrations = registrations.filter(country=focal_country)
     registrations = list(registrations)
     sessions = seminar.session_list
+    if request.method == "POST" and request.FILES.get("csv"):
+        if not organiser:
+            raise PermissionDenied
+        upload = request.FILES["csv"]
+        try:
+            if upload.size > 2 * 1024 * 1024:
+                raise ValidationError(_("The file is larger than 2 MB."))
+            changed = services.attendance_import(actor=request.user, seminar=seminar, content=upload.read())
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Attendance imported (%(count)d changes).") % {"count": changed})
+        return redirect("seminars:roster", pk=seminar.pk)
     if request.method == "POST":
         if not organiser:
             raise PermissionDenied
