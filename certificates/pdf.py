@@ -51,9 +51,9 @@ def certificate_texts(certificate: Certificate, template: CertificateTemplate, l
     subject = certificate.subject_title
     source = certificate.course or certificate.seminar
     if language != certificate.language and source is not None:
-        from certificates.services import _title_in
+        from certificates.services import page_title_in
 
-        subject = _title_in(source, language)  # the course's own translation, when it has one
+        subject = page_title_in(source, language)  # the course's own translation, when it has one
     with translation.override(language):
         values = {
             "name": certificate.learner_name,

@@ -35,11 +35,11 @@ def _course_template(course) -> CertificateTemplate | None:
     return version.certificate_template if version else None
 
 
-def _title_in(course, language: str) -> str:
-    """The course's title in `language` (its translation's), else in its own language."""
+def page_title_in(page, language: str) -> str:
+    """A course's or seminar's title in `language` (its translation's), else in its own language."""
     locale = Locale.objects.filter(language_code=language).first()
-    version = course.get_translation_or_none(locale) if locale else None
-    return (version or course).title
+    version = page.get_translation_or_none(locale) if locale else None
+    return (version or page).title
 
 
 def certificate_request(*, enrollment_id: int) -> Certificate | None:
@@ -64,7 +64,7 @@ def certificate_request(*, enrollment_id: int) -> Certificate | None:
             "hours": enrollment.course.estimated_hours,
         },
         language_source=enrollment.user.preferred_language,
-        title=lambda language: _title_in(enrollment.course, language),
+        title=lambda language: page_title_in(enrollment.course, language),
     )
 
 
@@ -94,7 +94,7 @@ def certificate_request_for_registration(*, registration_id: int) -> Certificate
         fields={"registration": registration, "seminar": seminar, "template": template,
                 "country": registration.country or registration.user.country or "", "hours": seminar.hours},
         language_source=registration.user.preferred_language,
-        title=lambda language: _title_in(seminar, language),
+        title=lambda language: page_title_in(seminar, language),
     )
 
 
@@ -209,7 +209,7 @@ def certificate_reissue(*, certificate: Certificate, user, learner_name: str = "
             course=old.course, seminar=old.seminar, registration=old.registration, template=old.template,
             learner_name=(learner_name or old.user.full_name or old.learner_name).strip(),
             country=old.country,
-            subject_title=_title_in(old.course or old.seminar, old.language) if (old.course or old.seminar)
+            subject_title=page_title_in(old.course or old.seminar, old.language) if (old.course or old.seminar)
             else old.subject_title,
             hours=old.hours, language=old.language, second_language=old.second_language,
         )

@@ -49,12 +49,13 @@ def seminar_page_state(*, seminar: SeminarPage, user) -> dict:
     """What the seminar page shows this visitor: registration, whether the online link is theirs to see."""
     registration = registration_for(user=user, seminar=seminar)
     confirmed = registration is not None and registration.status == Registration.Status.CONFIRMED
+    organiser = is_organiser(user=user, seminar=seminar)
     return {
         "registration": registration,
-        "show_link": bool(seminar.online_link) and (confirmed or is_organiser(user=user, seminar=seminar)),
+        "show_link": bool(seminar.online_link) and (confirmed or organiser),
         "sessions": seminar.session_list,
         "seats_left": None if seminar.capacity is None else max(seminar.capacity - seats_taken(seminar), 0),
-        "can_manage": is_organiser(user=user, seminar=seminar),
+        "can_manage": organiser,
     }
 
 
