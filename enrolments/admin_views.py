@@ -1,4 +1,5 @@
-"""Wagtail admin views of bulk enrolment: upload, progress (polled as JSON), report, apply or discard."""
+"""Wagtail admin views of bulk enrolment (courses) and registration (seminars): upload, progress (polled as
+JSON), report, apply or discard."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,14 +7,15 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from courses.models import CoursePage
 from enrolments import bulk
 from enrolments.bulk_models import BulkEnrolmentJob
+from enrolments.bulk_targets import bulk_courses_for, bulk_seminars_for
 
 REPORT_PAGE_SIZE = 200
 
@@ -24,11 +26,23 @@ class CourseChoiceField(forms.ModelChoiceField):
         return f"{obj.title} ({obj.locale.language_code})"
 
 
+class SeminarChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        starts = formats.date_format(timezone.localtime(obj.starts_at, obj.zone), "SHORT_DATE_FORMAT")
+        return f"{obj.title} — {starts} ({obj.locale.language_code})"
+
+
 class BulkUploadForm(forms.Form):
+    """A file of officials and its target: a course or a seminar, among those the uploader may choose."""
+
     course = CourseChoiceField(
-        label=gettext_lazy("Course"),
-        queryset=CoursePage.objects.live().select_related("locale").order_by("title"),
+        label=gettext_lazy("Course"), required=False, queryset=None,
         help_text=gettext_lazy("Every official in the file is enrolled in this course."),
+    )
+    seminar = SeminarChoiceField(
+        label=gettext_lazy("or seminar"), required=False, queryset=None,
+        help_text=gettext_lazy("Every official in the file is registered for this seminar; when it is full, they "
+                               "join its waiting list."),
     )
     file = forms.FileField(
         label=gettext_lazy("File of officials"),
@@ -36,6 +50,19 @@ class BulkUploadForm(forms.Form):
                                "country (ISO code, e.g. GT), institution, position and, optionally, gender."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = bulk_courses_for(user).select_related("locale").order_by("title")
+        self.fields["seminar"].queryset = (bulk_seminars_for(user).select_related("locale")
+                                           .order_by("starts_at", "title"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors.get("course") and not self.errors.get("seminar") \
+                and bool(cleaned.get("course")) == bool(cleaned.get("seminar")):
+            raise ValidationError(_("Choose either a course or a seminar."))
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -65,10 +92,15 @@ def job_list(request):
 def job_upload(request):
     if not bulk.can_bulk_enrol(request.user):
         return _forbidden()
-    form = BulkUploadForm(request.POST or None, request.FILES or None)
+    # ?seminar=<id> (the link on the seminar registrations page) or ?course=<id> preselects the target.
+    initial = {name: request.GET[name] for name in ("course", "seminar") if request.GET.get(name, "").isdigit()}
+    form = BulkUploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        job = bulk.bulk_job_create(uploader=request.user, course=form.cleaned_data["course"],
-                                   upload=form.cleaned_data["file"])
+        try:
+            job = bulk.bulk_job_create(uploader=request.user, course=form.cleaned_data["course"],
+                                       seminar=form.cleaned_data["seminar"], upload=form.cleaned_data["file"])
+        except PermissionDenied:
+            return _forbidden()
         return redirect("enrolments_bulk:progress", pk=job.pk)
     return TemplateResponse(request, "enrolments/bulk/upload.html", {
         "form": form, "columns": bulk.REQUIRED_COLUMNS + bulk.OPTIONAL_COLUMNS,
@@ -95,10 +127,10 @@ def job_report(request, pk: int):
     job = _job(request, pk)
     rows = job.report.get("rows", [])
     outcome = request.GET.get("outcome", "")
-    if outcome in bulk.outcome_labels():
+    labels = bulk.outcome_labels(job)
+    if outcome in labels:
         rows = [row for row in rows if row["outcome"] == outcome]
     page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("p"))
-    labels = bulk.outcome_labels()
     return TemplateResponse(request, "enrolments/bulk/report.html", {
         "job": job, "page": page, "outcome": outcome, "labels": labels,
         "counts": [(key, labels[key], job.counts.get(key, 0)) for key in labels],

@@ -1,8 +1,10 @@
 """Bulk enrolment of officials from a CSV or XLSX file: parse, validate every row, then apply all-or-nothing.
 
-Validation reads everything it needs in a fixed number of queries (users, institutions, enrolments, seats are
-fetched in bulk), so a 5,000-row file validates in about a second. Applying re-validates inside the one
-transaction that writes, so a file validated an hour ago cannot enrol anyone the rules now refuse.
+The same importer enrols in a course or registers for a seminar; `enrolments/bulk_targets.py` holds the few
+rules that differ. Validation reads everything it needs in a fixed number of queries (users, institutions,
+enrolments or registrations, seats are fetched in bulk), so a 5,000-row file validates in about a second.
+Applying locks the target and re-validates inside the one transaction that writes, so a file validated an hour
+ago cannot enrol anyone the rules now refuse, nor count seats someone else is taking.
 """
 
 import csv
@@ -30,9 +32,9 @@ from accounts.models import Institution, User
 from accounts.roles import Role
 from courses.models import Audience, CoursePage
 from crm.selectors import crm_country_codes
-from enrolments import services as enrolment_services
 from enrolments.bulk_models import BulkEnrolmentJob
-from enrolments.models import SEAT_STATUSES, Enrollment
+from enrolments.bulk_targets import TARGETS, BulkTarget, Outcome, bulk_target, target_allowed
+from seminars.models import SeminarPage
 
 logger = logging.getLogger(__name__)
 
@@ -47,22 +49,9 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 _IN_CHUNK = 5_000
 
 
-class Outcome:
-    CREATE = "create"  # a new account is created and enrolled
-    ENROL = "enrol"  # an existing account is enrolled
-    ALREADY = "already"  # already enrolled: nothing to do, not an error
-    ERROR = "error"
-
-    APPLICABLE = (CREATE, ENROL)
-
-
-def outcome_labels() -> dict[str, str]:
-    return {
-        Outcome.CREATE: _("Account created and enrolled"),
-        Outcome.ENROL: _("Existing account enrolled"),
-        Outcome.ALREADY: _("Already enrolled"),
-        Outcome.ERROR: _("Error"),
-    }
+def outcome_labels(job: Job) -> dict[str, str]:
+    """The report's name of each outcome, in the job's terms (enrolled in a course, registered for a seminar)."""
+    return TARGETS[job.kind].labels()
 
 
 class BulkFileError(Exception):
@@ -197,14 +186,14 @@ class _Context:
     institutions: dict[tuple[str, str], Institution]
     users: dict[str, User]
     sees_everything: set[int]
-    enrolled: dict[int, str]  # user id → status of their enrolment in this course
+    statuses: dict[int, str]  # user id → status of their enrolment or registration in this target
     network_members: set[int]
-    trainers: set[int]
+    staff: set[int]  # trainers or organisers
     seats_left: int | None
     window_error: str
 
 
-def _context(*, rows: list[Row], course: CoursePage) -> _Context:
+def _context(*, rows: list[Row], target: BulkTarget) -> _Context:
     countries = {row.country.strip().upper() for row in rows if row.country.strip()}
     institutions = {}
     for institution in Institution.objects.filter(country__in=countries):
@@ -215,57 +204,37 @@ def _context(*, rows: list[Row], course: CoursePage) -> _Context:
         for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk):
             users[user.email_lower] = user
     user_ids = [user.pk for user in users.values()]
-    sees_everything, enrolled = set(), {}
+    sees_everything, statuses = set(), {}
     for chunk in _chunks(user_ids):
         sees_everything |= set(User.objects.filter(pk__in=chunk).filter(
             Q(is_superuser=True) | Q(groups__name=Role.SECRETARIAT)).values_list("pk", flat=True))
-        enrolled.update(Enrollment.objects.filter(course_key=course.translation_key, user_id__in=chunk)
-                        .values_list("user_id", "status"))
-    network_members = set()
-    if course.audience == Audience.NETWORK and course.audience_network_id:
-        network_members = set(User.objects.filter(networks=course.audience_network_id)
-                              .values_list("pk", flat=True))
-    trainers = set()
-    if course.audience != Audience.EVERYONE:
-        trainers = set(CoursePage.trainers.through.objects.filter(coursepage__translation_key=course.translation_key)
-                       .values_list("user_id", flat=True))
-    seats_left = None
-    if course.seat_limit is not None:
-        taken = Enrollment.objects.filter(course_key=course.translation_key, status__in=SEAT_STATUSES).count()
-        seats_left = max(course.seat_limit - taken, 0)
+        statuses.update(target.statuses(chunk))
     return _Context(
         crm_countries=crm_country_codes(),
         member_countries=crm_country_codes(status="member"),
         institutions=institutions,
         users=users,
         sees_everything=sees_everything,
-        enrolled=enrolled,
-        network_members=network_members,
-        trainers=trainers,
-        seats_left=seats_left,
-        window_error=_window_error(course),
+        statuses=statuses,
+        network_members=target.network_members(),
+        staff=target.staff_ids() if target.page.audience != Audience.EVERYONE else set(),
+        seats_left=target.seats_left(),
+        window_error=target.window_error(),
     )
 
 
-def _window_error(course: CoursePage) -> str:
-    if not course.live:
-        return _("This course is not published.")
-    error = enrolment_services.enrollment_window_error(course, timezone.now())
-    return error.message if error else ""
-
-
-def _audience_allows(ctx: _Context, course: CoursePage, *, user: User | None, country: str) -> bool:
-    """The bulk twin of courses.selectors.course_visible_to, answered from prefetched data."""
-    if course.audience == Audience.EVERYONE:
+def _audience_allows(ctx: _Context, page, *, user: User | None, country: str) -> bool:
+    """The bulk twin of courses.selectors.audience_q (courses and seminars), answered from prefetched data."""
+    if page.audience == Audience.EVERYONE:
         return True
-    if user is not None and (user.pk in ctx.sees_everything or user.pk in ctx.trainers):
+    if user is not None and (user.pk in ctx.sees_everything or user.pk in ctx.staff):
         return True
-    if course.audience == Audience.MEMBER_OFFICIALS:
+    if page.audience == Audience.MEMBER_OFFICIALS:
         return country in ctx.member_countries
     return user is not None and user.pk in ctx.network_members
 
 
-def _row_result(row: Row, *, ctx: _Context, course: CoursePage, scope_country: str,
+def _row_result(row: Row, *, ctx: _Context, target: BulkTarget, scope_country: str,
                 seen: set[str]) -> RowResult:
     email = row.email.strip()
     result = RowResult(row=row.number, email=email, outcome=Outcome.ERROR)
@@ -313,49 +282,62 @@ def _row_result(row: Row, *, ctx: _Context, course: CoursePage, scope_country: s
             result.reason = (_("An account with this e-mail address exists for country “%(account)s”, not "
                                "“%(file)s”.") % {"account": account_country or "—", "file": country})
             return result
-        if ctx.enrolled.get(user.pk) in SEAT_STATUSES:
+        if already := target.already(ctx.statuses.get(user.pk)):
             result.outcome = Outcome.ALREADY
-            result.reason = _("Already enrolled in this course.")
+            result.reason = already
             return result
     if ctx.window_error:
         result.reason = ctx.window_error
         return result
-    if not _audience_allows(ctx, course, user=user, country=country):
-        result.reason = _("This course is not open to this official (audience restriction).")
+    if not _audience_allows(ctx, target.page, user=user, country=country):
+        result.reason = target.audience_refused()
         return result
-    if ctx.seats_left is not None:
-        if ctx.seats_left <= 0:
-            result.reason = _("No seat left in this course for this official.")
-            return result
-        ctx.seats_left -= 1
     result.institution_id = institution.pk
     result.data = {"full_name": row.full_name.strip(), "country": country, "position": row.position.strip(),
                    "gender": gender}
-    if user is None:
-        result.outcome = Outcome.CREATE
-        result.reason = _("A new account will be created and invited by e-mail.")
-    else:
-        result.outcome = Outcome.ENROL
-        result.reason = _("Existing account; its profile is left unchanged.")
+    if ctx.seats_left is not None and ctx.seats_left <= 0:
+        result.outcome, result.reason = target.no_seat(new_account=user is None)
+        if result.outcome == Outcome.ERROR:
+            result.institution_id, result.data = None, {}
+        return result
+    if ctx.seats_left is not None:
+        ctx.seats_left -= 1
+    result.outcome, result.reason = _placed(new_account=user is None)
     return result
 
 
-def rows_validate(*, rows: list[Row], course: CoursePage, scope_country: str = "",
-                  progress: Callable[[int], None] | None = None) -> list[RowResult]:
-    """Decide the outcome of every row without writing anything; query count does not grow with rows."""
-    ctx = _context(rows=rows, course=course)
+def _placed(*, new_account: bool) -> tuple[str, str]:
+    """(outcome, reason) of a row that takes a seat."""
+    if new_account:
+        return Outcome.CREATE, _("A new account will be created and invited by e-mail.")
+    return Outcome.ENROL, _("Existing account; its profile is left unchanged.")
+
+
+def _target(*, course: CoursePage | None = None, seminar: SeminarPage | None = None) -> BulkTarget:
+    if (course is None) == (seminar is None):
+        raise TypeError("Give exactly one of course and seminar.")
+    return bulk_target(course if course is not None else seminar)
+
+
+def rows_validate(*, rows: list[Row], course: CoursePage | None = None, seminar: SeminarPage | None = None,
+                  scope_country: str = "", progress: Callable[[int], None] | None = None,
+                  target: BulkTarget | None = None) -> list[RowResult]:
+    """Decide the outcome of every row for a course or a seminar without writing anything; the query count does
+    not grow with rows."""
+    target = target or _target(course=course, seminar=seminar)
+    ctx = _context(rows=rows, target=target)
     seen: set[str] = set()
     results = []
     step = max(len(rows) // 10, 1)
     for index, row in enumerate(rows, start=1):
-        results.append(_row_result(row, ctx=ctx, course=course, scope_country=scope_country, seen=seen))
+        results.append(_row_result(row, ctx=ctx, target=target, scope_country=scope_country, seen=seen))
         if progress and (index % step == 0 or index == len(rows)):
             progress(index)
     return results
 
 
-def _report(results: list[RowResult], *, file_error: str = "") -> dict:
-    counts = {outcome: 0 for outcome in (Outcome.CREATE, Outcome.ENROL, Outcome.ALREADY, Outcome.ERROR)}
+def _report(results: list[RowResult], *, outcomes: tuple[str, ...], file_error: str = "") -> dict:
+    counts = {outcome: 0 for outcome in outcomes}
     for result in results:
         counts[result.outcome] += 1
     return {"file_error": file_error, "counts": counts, "rows": [asdict(result) for result in results]}
@@ -369,7 +351,7 @@ def can_bulk_enrol(user) -> bool:
 
 def bulk_jobs_for(user: User) -> QuerySet[Job]:
     """The jobs a user may see: the Secretariat all, a focal point only their own."""
-    jobs = Job.objects.select_related("uploaded_by", "course")
+    jobs = Job.objects.select_related("uploaded_by", "course", "seminar")
     if user.is_secretariat:
         return jobs
     if user.is_focal_point:
@@ -377,15 +359,20 @@ def bulk_jobs_for(user: User) -> QuerySet[Job]:
     return jobs.none()
 
 
-def bulk_job_create(*, uploader: User, course: CoursePage, upload: UploadedFile) -> Job:
-    """Store an upload and queue its validation."""
+def bulk_job_create(*, uploader: User, upload: UploadedFile, course: CoursePage | None = None,
+                    seminar: SeminarPage | None = None) -> Job:
+    """Store an upload for a course or a seminar and queue its validation."""
     from enrolments.tasks import bulk_enrolment_validate
 
-    if not can_bulk_enrol(uploader):
+    target = _target(course=course, seminar=seminar)
+    if not can_bulk_enrol(uploader) or not target_allowed(uploader, target.page):
         raise PermissionDenied
-    job = Job(uploaded_by=uploader, course=course, course_key=course.translation_key,
-              original_name=(upload.name or "")[:255],
+    job = Job(uploaded_by=uploader, original_name=(upload.name or "")[:255],
               scope_country="" if uploader.is_secretariat else uploader.focal_point_country.code)
+    if target.kind == "seminar":
+        job.seminar, job.seminar_key = target.page, target.key
+    else:
+        job.course, job.course_key = target.page, target.key
     job.file.save(upload.name or "upload", upload, save=False)
     job.full_clean()
     job.save()
@@ -402,6 +389,14 @@ def _language(job_id: int) -> str:
     return language or settings.LANGUAGE_CODE
 
 
+def _job_target(job: Job) -> BulkTarget:
+    """The job's course or seminar; BulkFileError once the page is gone."""
+    if job.target is None:
+        raise BulkFileError(_("The seminar no longer exists.") if job.is_seminar
+                            else _("The course no longer exists."))
+    return bulk_target(job.target)
+
+
 def bulk_job_validate(*, job_id: int) -> Job:
     """Validate every row of an uploaded job and store the report (in the uploader's language)."""
     with translation.override(_language(job_id)):
@@ -411,31 +406,31 @@ def bulk_job_validate(*, job_id: int) -> Job:
 def _job_validate(job_id: int) -> Job:
     claimed = Job.objects.filter(pk=job_id, status__in=(JobStatus.UPLOADED, JobStatus.VALIDATING)).update(
         status=JobStatus.VALIDATING, processed=0)
-    job = Job.objects.select_related("course", "uploaded_by").get(pk=job_id)
+    job = Job.objects.select_related("course", "seminar", "uploaded_by").get(pk=job_id)
     if not claimed:
         return job
+    outcomes = TARGETS[job.kind].outcomes
     try:
-        if job.course is None:
-            raise BulkFileError(_("The course no longer exists."))
+        target = _job_target(job)
         with job.file.open("rb") as handle:
             raw = handle.read()
         rows = rows_read(raw=raw, name=job.original_name)
     except BulkFileError as exc:
-        job.report = _report([], file_error=str(exc))
+        job.report = _report([], outcomes=outcomes, file_error=str(exc))
         job.status = JobStatus.VALIDATED
         job.save(update_fields=["report", "status", "updated_at"])
         return job
     job.total = len(rows)
     job.save(update_fields=["total", "updated_at"])
     try:
-        results = rows_validate(rows=rows, course=job.course, scope_country=job.scope_country.code or "",
+        results = rows_validate(rows=rows, target=target, scope_country=job.scope_country.code or "",
                                 progress=lambda n: _set_progress(job, n))
     except Exception:
         # Leave no job stuck in "validating" for the uploader to stare at; the error goes to the logs.
         logger.exception("Bulk enrolment job %s could not be validated", job_id)
         _fail(job_id, _("An unexpected error stopped the check; nothing was applied."))
         raise
-    job.report = _report(results)
+    job.report = _report(results, outcomes=outcomes)
     job.processed = len(rows)
     job.status = JobStatus.VALIDATED
     job.save(update_fields=["report", "processed", "status", "updated_at"])
@@ -503,40 +498,55 @@ def _user_create(*, result: RowResult) -> User:
     return user
 
 
-def _apply_rows(job: Job, actor: User) -> list[int]:
-    """Write every chosen row; raises BulkApplyError (the caller's transaction then rolls back)."""
+def _apply_rows(job: Job, target: BulkTarget, actor: User) -> list[int]:
+    """Write every chosen row and record in the report what became of it (enrolled, registered, waiting list).
+
+    Raises BulkApplyError (the caller's transaction then rolls back). Returns the ids of the accounts created.
+    """
     chosen = {row["row"] for row in job.report.get("rows", []) if row["outcome"] in Outcome.APPLICABLE}
     with job.file.open("rb") as handle:
         rows = rows_read(raw=handle.read(), name=job.original_name)
-    # Re-validate on the current data: the file was checked a while ago, seats or accounts may have changed.
-    results = [result for result in rows_validate(rows=rows, course=job.course,
+    # Re-validate on the current data, under the target's lock: the file was checked a while ago, and seats or
+    # accounts may have changed since; with the lock held, the seats counted here are the seats there are.
+    target.lock()
+    results = [result for result in rows_validate(rows=rows, target=target,
                                                   scope_country=job.scope_country.code or "")
                if result.row in chosen]
     stale = next((result for result in results if result.outcome == Outcome.ERROR), None)
     if stale is not None:
         raise BulkApplyError(_("Row %(row)d (%(email)s) can no longer be applied: %(reason)s")
                              % {"row": stale.row, "email": stale.email, "reason": stale.reason})
-    # Officials enrolled by someone else since validation need nothing more.
-    results = [result for result in results if result.outcome in Outcome.APPLICABLE]
     created = []
     step = max(len(results) // 50, 1)
     for index, result in enumerate(results, start=1):
+        # Officials enrolled by someone else since validation need nothing more (the report says so).
+        if result.outcome not in Outcome.APPLICABLE:
+            continue
+        new_account = result.user_id is None
         try:
-            if result.outcome == Outcome.CREATE:
+            if new_account:
                 user = _user_create(result=result)
                 created.append(user.pk)
             else:
                 user = User.objects.get(pk=result.user_id)
             # New accounts get the invitation (with the set-password link) instead of the "enrolled" e-mail.
-            enrolment_services.enrollment_nominate(actor=actor, user=user, course=job.course,
-                                                   notify=result.outcome != Outcome.CREATE)
+            waitlisted = target.apply(actor=actor, user=user, notify=not new_account)
         except (ValidationError, PermissionDenied, IntegrityError, User.DoesNotExist) as exc:
             reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else (
                 _("Not allowed.") if isinstance(exc, PermissionDenied) else _("The account changed meanwhile."))
             raise BulkApplyError(_("Row %(row)d (%(email)s): %(reason)s")
                                  % {"row": result.row, "email": result.email, "reason": reason}) from exc
+        if waitlisted and result.outcome != Outcome.WAITLIST:
+            result.outcome, result.reason = target.no_seat(new_account=new_account)
+        elif not waitlisted and result.outcome == Outcome.WAITLIST:
+            result.outcome, result.reason = _placed(new_account=new_account)
+        result.user_id = user.pk
         if index % step == 0:
             cache.set(_progress_key(job.pk), index, 3600)
+    applied = {result.row: asdict(result) for result in results}
+    rows = [applied.get(row["row"], row) for row in job.report.get("rows", [])]
+    job.report = {**job.report, "rows": rows,
+                  "counts": {outcome: sum(row["outcome"] == outcome for row in rows) for outcome in target.outcomes}}
     return created
 
 
@@ -547,22 +557,25 @@ def bulk_job_apply(*, job_id: int) -> Job:
 
 
 def _job_apply(job_id: int) -> Job:
-    job = Job.objects.select_related("course", "applied_by").get(pk=job_id)
+    job = Job.objects.get(pk=job_id)
     if job.status != JobStatus.APPLYING:
         return job
     created: list[int] = []
+    target = None
     try:
         with transaction.atomic():
-            job = Job.objects.select_for_update(of=("self",)).select_related("course", "applied_by").get(pk=job_id)
+            job = (Job.objects.select_for_update(of=("self",)).select_related("course", "seminar", "applied_by")
+                   .get(pk=job_id))
             if job.status != JobStatus.APPLYING:
                 return job
-            if job.course is None or job.applied_by is None:
-                raise BulkApplyError(_("The course or the person applying no longer exists."))
-            created = _apply_rows(job, job.applied_by)
+            if job.applied_by is None:
+                raise BulkApplyError(_("The person applying no longer exists."))
+            target = _job_target(job)
+            created = _apply_rows(job, target, job.applied_by)
             job.status = JobStatus.APPLIED
             job.applied_at = timezone.now()
             job.processed = job.total
-            job.save(update_fields=["status", "applied_at", "processed", "updated_at"])
+            job.save(update_fields=["status", "applied_at", "processed", "report", "updated_at"])
     except (BulkApplyError, BulkFileError) as exc:
         _fail(job_id, str(exc))
     except Exception:
@@ -572,7 +585,7 @@ def _job_apply(job_id: int) -> Job:
     finally:
         cache.delete(_progress_key(job_id))
     if created:
-        invitations_send(user_ids=created, course=job.course)
+        invitations_send(user_ids=created, target=target)
     return Job.objects.get(pk=job_id)
 
 
@@ -592,17 +605,19 @@ def set_password_url(user: User) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def invitations_send(*, user_ids: list[int], course: CoursePage | None) -> int:
-    """E-mail each new account an invitation with a set-password link (queued by the e-mail backend)."""
-    courses = {}
-    if course is not None:
-        for version in CoursePage.objects.filter(translation_key=course.translation_key).select_related("locale"):
-            courses[version.locale.language_code] = version
+def invitations_send(*, user_ids: list[int], target: BulkTarget | None) -> int:
+    """E-mail each new account an invitation with a set-password link (queued by the e-mail backend), naming the
+    course or seminar in the reader's language and, for a seminar's waiting list, saying so."""
+    versions = target.versions() if target is not None else {}
+    waitlisted = target.waitlisted(user_ids) if target is not None else set()
+    kind = target.kind if target is not None else ""
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     messages = []
     for user in User.objects.filter(pk__in=user_ids):
         with translation.override(user.preferred_language):
-            context = {"user": user, "course": courses.get(user.preferred_language, course),
+            page = versions.get(user.preferred_language, target.page if target is not None else None)
+            context = {"user": user, "course": page if kind == "course" else None,
+                       "seminar": page if kind == "seminar" else None, "waitlisted": user.pk in waitlisted,
                        "url": set_password_url(user), "site_name": settings.WAGTAIL_SITE_NAME}
             subject = render_to_string("enrolments/bulk/email/invitation_subject.txt", context)
             body = render_to_string("enrolments/bulk/email/invitation_message.txt", context)

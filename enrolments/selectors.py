@@ -1,6 +1,6 @@
 """Reads on enrolments and progress."""
 
-from enrolments.models import Enrollment, LessonProgress
+from enrolments.models import SEAT_STATUSES, Enrollment, LessonProgress
 
 LEARNING_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
 
@@ -10,6 +10,14 @@ def enrollment_for(*, user, course) -> Enrollment | None:
     if not user.is_authenticated:
         return None
     return Enrollment.objects.filter(user=user, course_key=course.translation_key).first()
+
+
+def course_seats_left(course) -> int | None:
+    """Seats still free in the course identity (every language version counts), or None when unlimited."""
+    if course.seat_limit is None:
+        return None
+    taken = Enrollment.objects.filter(course_key=course.translation_key, status__in=SEAT_STATUSES).count()
+    return max(course.seat_limit - taken, 0)
 
 
 def completed_lesson_keys(*, enrollment: Enrollment | None) -> set:

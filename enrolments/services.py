@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.participation import page_versions_lock, participant_snapshot
 from courses.models import CoursePage, EnrolmentPolicy
 from courses.selectors import course_visible_to
 from enrolments import notifications
-from enrolments.models import SEAT_STATUSES, Enrollment
+from enrolments.models import Enrollment
+from enrolments.selectors import course_seats_left
 
 Status = Enrollment.Status
 OPEN_STATUSES = (Status.PENDING, Status.ACTIVE, Status.COMPLETED)
@@ -17,13 +19,6 @@ OPEN_STATUSES = (Status.PENDING, Status.ACTIVE, Status.COMPLETED)
 
 class EnrollmentError(ValidationError):
     """A request the rules refuse; the message is shown to the user as is."""
-
-
-def _lock_course(course: CoursePage) -> CoursePage:
-    """Lock every language version of the course so concurrent enrolments count seats one at a time."""
-    versions = list(CoursePage.objects.select_for_update().filter(translation_key=course.translation_key)
-                    .order_by("pk"))
-    return next((v for v in versions if v.pk == course.pk), course)
 
 
 def enrollment_window_error(course: CoursePage, now) -> EnrollmentError | None:
@@ -41,18 +36,8 @@ def _check_window(course: CoursePage, now) -> None:
 
 
 def _check_seat(course: CoursePage) -> None:
-    if course.seat_limit is None:
-        return
-    taken = Enrollment.objects.filter(course_key=course.translation_key, status__in=SEAT_STATUSES).count()
-    if taken >= course.seat_limit:
+    if course_seats_left(course) == 0:
         raise EnrollmentError(_("This course is full."), code="full")
-
-
-def _snapshot(enrollment: Enrollment, user: User) -> None:
-    enrollment.country = user.country
-    enrollment.institution = user.institution
-    enrollment.institution_type = user.institution.type if user.institution else ""
-    enrollment.gender = user.gender
 
 
 def _activate(enrollment: Enrollment, now) -> None:
@@ -66,7 +51,7 @@ def enrollment_request(*, user: User, course: CoursePage) -> Enrollment:
 
     Returns the existing enrolment unchanged when the learner already has an open one.
     """
-    course = _lock_course(course)
+    course = page_versions_lock(course)
     if not course.live or not course_visible_to(user, course):
         raise EnrollmentError(_("This course is not available to you."), code="not_available")
     existing = Enrollment.objects.select_for_update().filter(user=user, course_key=course.translation_key).first()
@@ -81,7 +66,7 @@ def enrollment_request(*, user: User, course: CoursePage) -> Enrollment:
     enrollment.ended_at = None
     enrollment.decided_by = None
     enrollment.decision_reason = ""
-    _snapshot(enrollment, user)
+    participant_snapshot(enrollment, user)
     if course.enrolment_policy == EnrolmentPolicy.OPEN:
         _check_seat(course)
         _activate(enrollment, now)
@@ -110,7 +95,7 @@ def enrollment_approve(*, enrollment: Enrollment, actor: User, reason: str = "")
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != Status.PENDING:
         raise EnrollmentError(_("Only pending requests can be approved."), code="not_pending")
-    course = _lock_course(enrollment.course)
+    course = page_versions_lock(enrollment.course)
     _check_seat(course)
     _activate(enrollment, timezone.now())
     enrollment.decided_by = actor
@@ -147,7 +132,7 @@ def enrollment_nominate(*, actor: User, user: User, course: CoursePage, notify: 
     """
     if not (actor.is_secretariat or (actor.is_focal_point and actor.focal_point_country == user.country)):
         raise PermissionDenied
-    course = _lock_course(course)
+    course = page_versions_lock(course)
     if not course.live or not course_visible_to(user, course):
         raise EnrollmentError(_("This course is not available to this official."), code="not_available")
     existing = Enrollment.objects.select_for_update().filter(user=user, course_key=course.translation_key).first()
@@ -161,7 +146,7 @@ def enrollment_nominate(*, actor: User, user: User, course: CoursePage, notify: 
     enrollment.nominated_by = actor
     enrollment.decided_by = actor
     enrollment.ended_at = None
-    _snapshot(enrollment, user)
+    participant_snapshot(enrollment, user)
     _activate(enrollment, now)
     enrollment.full_clean()
     enrollment.save()

@@ -41,8 +41,16 @@ def is_organiser(*, user, seminar: SeminarPage) -> bool:
 
 
 def seats_taken(seminar: SeminarPage) -> int:
+    """Confirmed participants in the seminar identity (every language version counts)."""
     return Registration.objects.filter(seminar_key=seminar.translation_key,
                                        status=Registration.Status.CONFIRMED).count()
+
+
+def seats_left(seminar: SeminarPage) -> int | None:
+    """Seats still free, or None when the seminar has no capacity limit. One count for the page and the rules."""
+    if seminar.capacity is None:
+        return None
+    return max(seminar.capacity - seats_taken(seminar), 0)
 
 
 def seminar_page_state(*, seminar: SeminarPage, user) -> dict:
@@ -54,7 +62,7 @@ def seminar_page_state(*, seminar: SeminarPage, user) -> dict:
         "registration": registration,
         "show_link": bool(seminar.online_link) and (confirmed or organiser),
         "sessions": seminar.session_list,
-        "seats_left": None if seminar.capacity is None else max(seminar.capacity - seats_taken(seminar), 0),
+        "seats_left": seats_left(seminar),
         "can_manage": organiser,
     }
 

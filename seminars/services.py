@@ -5,10 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.participation import page_versions_lock, participant_snapshot
 from courses.models import EnrolmentPolicy
 from seminars import notifications
 from seminars.models import Attendance, Registration, SeminarPage
-from seminars.selectors import OPEN_STATUSES, is_organiser, seminar_visible_to
+from seminars.selectors import OPEN_STATUSES, is_organiser, seats_left, seminar_visible_to
 
 Status = Registration.Status
 
@@ -17,24 +18,17 @@ class RegistrationError(ValidationError):
     """A registration the rules refuse; the message is shown as is."""
 
 
-def _lock(seminar: SeminarPage) -> SeminarPage:
-    """Lock every language version, so concurrent registrations count seats one at a time."""
-    versions = list(SeminarPage.objects.select_for_update().filter(translation_key=seminar.translation_key)
-                    .order_by("pk"))
-    return next((v for v in versions if v.pk == seminar.pk), seminar)
-
-
 def _has_seat(seminar: SeminarPage) -> bool:
-    if seminar.capacity is None:
-        return True
-    taken = Registration.objects.filter(seminar_key=seminar.translation_key, status=Status.CONFIRMED).count()
-    return taken < seminar.capacity
+    return seats_left(seminar) != 0
 
 
-def _snapshot(registration: Registration, user) -> None:
-    registration.country = user.country
-    registration.institution = user.institution
-    registration.gender = user.gender
+def registration_window_error(seminar: SeminarPage, now) -> RegistrationError | None:
+    """Why the seminar refuses registrations at `now` (deadline passed, seminar over), or None when open."""
+    if seminar.registration_deadline and now > seminar.registration_deadline:
+        return RegistrationError(_("Registration for this seminar has closed."), code="closed")
+    if seminar.ends_at < now:
+        return RegistrationError(_("This seminar is over."), code="over")
+    return None
 
 
 def _place(registration: Registration, seminar: SeminarPage, now) -> None:
@@ -46,22 +40,21 @@ def _place(registration: Registration, seminar: SeminarPage, now) -> None:
 
 
 @transaction.atomic
-def registration_request(*, user, seminar: SeminarPage, nominated_by=None) -> Registration:
+def registration_request(*, user, seminar: SeminarPage, nominated_by=None, notify: bool = True) -> Registration:
     """Register (or, for a focal point's nomination, register someone): confirmed, waitlisted or pending approval.
 
-    An existing open registration is returned unchanged.
+    An existing open registration is returned unchanged. `notify=False` when the caller sends its own message
+    (bulk invitations of new accounts).
     """
-    seminar = _lock(seminar)
+    seminar = page_versions_lock(seminar)
     if not seminar.live or not seminar_visible_to(user, seminar):
         raise RegistrationError(_("This seminar is not available to you."), code="not_available")
     existing = Registration.objects.select_for_update().filter(user=user, seminar_key=seminar.translation_key).first()
     if existing and existing.status in OPEN_STATUSES:
         return existing
     now = timezone.now()
-    if seminar.registration_deadline and now > seminar.registration_deadline:
-        raise RegistrationError(_("Registration for this seminar has closed."), code="closed")
-    if seminar.ends_at < now:
-        raise RegistrationError(_("This seminar is over."), code="over")
+    if error := registration_window_error(seminar, now):
+        raise error
     if seminar.registration_policy == EnrolmentPolicy.INVITATION and nominated_by is None:
         raise RegistrationError(_("This seminar is by invitation only."), code="invitation_only")
     registration = existing or Registration(user=user, seminar_key=seminar.translation_key)
@@ -70,13 +63,14 @@ def registration_request(*, user, seminar: SeminarPage, nominated_by=None) -> Re
     registration.decision_reason = ""
     registration.requested_at = now
     registration.decided_by = nominated_by
-    _snapshot(registration, user)
+    participant_snapshot(registration, user)
     if seminar.registration_policy == EnrolmentPolicy.APPROVAL and nominated_by is None:
         registration.status = Status.PENDING
     else:
         _place(registration, seminar, now)
     registration.save()
-    transaction.on_commit(lambda: notifications.registration_status_email(registration))
+    if notify:
+        transaction.on_commit(lambda: notifications.registration_status_email(registration))
     return registration
 
 
@@ -87,12 +81,13 @@ def can_decide(actor, registration: Registration) -> bool:
 
 
 @transaction.atomic
-def registration_nominate(*, actor, user, seminar: SeminarPage) -> Registration:
-    """A focal point registers an official of their own country (the Secretariat: anyone)."""
+def registration_nominate(*, actor, user, seminar: SeminarPage, notify: bool = True) -> Registration:
+    """A focal point registers an official of their own country (the Secretariat: anyone), whatever the policy:
+    confirmed, or on the waiting list when the seminar is full."""
     if not (actor.is_secretariat or actor.is_superuser
             or (actor.is_focal_point and user.country and actor.focal_point_country == user.country)):
         raise PermissionDenied(_("You can only nominate officials of your own country."))
-    return registration_request(user=user, seminar=seminar, nominated_by=actor)
+    return registration_request(user=user, seminar=seminar, nominated_by=actor, notify=notify)
 
 
 @transaction.atomic
@@ -102,7 +97,7 @@ def registration_decide(*, actor, registration: Registration, approve: bool, rea
         raise PermissionDenied(_("You cannot decide on this registration."))
     if registration.status != Status.PENDING:
         raise RegistrationError(_("This request was already decided."), code="decided")
-    seminar = _lock(registration.seminar)
+    seminar = page_versions_lock(registration.seminar)
     now = timezone.now()
     registration.decided_by = actor
     if approve:
@@ -124,7 +119,7 @@ def registration_withdraw(*, user, registration: Registration) -> Registration:
         raise PermissionDenied
     if registration.status not in OPEN_STATUSES:
         return registration
-    seminar = _lock(registration.seminar)
+    seminar = page_versions_lock(registration.seminar)
     freed = registration.status == Status.CONFIRMED
     registration.status, registration.ended_at = Status.WITHDRAWN, timezone.now()
     registration.save(update_fields=["status", "ended_at"])

@@ -1,9 +1,7 @@
 """Seats under concurrent requests: never more enrolments than seats (PostgreSQL row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from wagtail.models import Locale, Page
 
 from courses.models import CoursePage
@@ -11,6 +9,7 @@ from crm.models import ActionPlanLine
 from enrolments.models import Enrollment
 from enrolments.services import EnrollmentError, enrollment_request
 from tests.factories import UserFactory
+from tests.pg_threads import run_in_threads
 
 
 def _course_with_seats(seats: int) -> CoursePage:
@@ -31,24 +30,15 @@ def test_no_overbooking_under_concurrent_requests():
         pytest.skip("row locks need PostgreSQL (CI runs this against it)")
     course = _course_with_seats(3)
     users = [UserFactory() for _ in range(12)]
-    barrier = threading.Barrier(len(users))
-    outcomes = []
 
     def attempt(user):
         try:
-            barrier.wait()
             enrollment_request(user=user, course=course)
-            outcomes.append("enrolled")
         except EnrollmentError as error:
-            outcomes.append(error.code)
-        finally:
-            connections.close_all()
+            return error.code
+        return "enrolled"
 
-    threads = [threading.Thread(target=attempt, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_in_threads(attempt, users)
     assert outcomes.count("enrolled") == 3
     assert outcomes.count("full") == 9
     assert Enrollment.objects.filter(course_key=course.translation_key, status="active").count() == 3

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from crm.models import ActionPlanLine
 from seminars.models import Registration, SeminarIndexPage, SeminarPage, SeminarSession
-from tests.courses.conftest import home, publish
+from tests.courses.conftest import catalog, home, publish  # noqa: F401  (catalog: a fixture for courses)
 
 _slugs = itertools.count(1)
 

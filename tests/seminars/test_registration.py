@@ -1,12 +1,11 @@
 """Registration rules: policies, focal point decisions, deadlines, audiences, capacity and the waiting list."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -20,6 +19,7 @@ from seminars.services import (
     registration_withdraw,
 )
 from tests.factories import UserFactory
+from tests.pg_threads import run_in_threads
 
 Status = Registration.Status
 
@@ -244,23 +244,7 @@ def test_concurrent_registrations_never_overbook():
         pytest.skip("row locks need PostgreSQL (CI runs this against it)")
     seminar = _seminar_from_scratch(3)
     users = [UserFactory() for _ in range(10)]
-    barrier = threading.Barrier(len(users))
-    outcomes = []
-
-    def attempt(user):
-        try:
-            barrier.wait()
-            outcomes.append(registration_request(user=user, seminar=seminar).status)
-        except Exception as error:  # noqa: BLE001 - the assertion below reports it
-            outcomes.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_in_threads(lambda user: registration_request(user=user, seminar=seminar).status, users)
     assert sorted(outcomes) == sorted([Status.CONFIRMED] * 3 + [Status.WAITLISTED] * 7)
     registrations = Registration.objects.filter(seminar_key=seminar.translation_key)
     assert registrations.filter(status=Status.CONFIRMED).count() == 3
