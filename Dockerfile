@@ -14,7 +14,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # gettext compiles the translation catalogues; the pango/harfbuzz libraries are WeasyPrint's (PDFs).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+ && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
       fonts-dejavu-core curl \
  && rm -rf /var/lib/apt/lists/*
 

@@ -7,7 +7,7 @@ UV := $(VENV)/bin/uv
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 
-.PHONY: demo test install install-dev npm messages chromium serve lint clean
+.PHONY: demo test install install-dev npm messages pdf-libs chromium serve lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,11 @@ $(UV): | $(PY)
 
 install: $(UV)
 	VIRTUAL_ENV=$(VENV) $(UV) pip sync --quiet requirements/base.txt
-	$(MAKE) --no-print-directory npm messages
+	$(MAKE) --no-print-directory npm messages pdf-libs
 
 install-dev: $(UV)
 	VIRTUAL_ENV=$(VENV) $(UV) pip sync --quiet requirements/dev.txt
-	$(MAKE) --no-print-directory npm messages
+	$(MAKE) --no-print-directory npm messages pdf-libs
 
 npm:
 	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi
@@ -31,6 +31,11 @@ npm:
 messages:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+# WeasyPrint's system libraries. Without HarfBuzz-Subset it falls back to subsetting fonts with fontTools in
+# Python, which makes every certificate slower and heavier (see bench/README.md).
+pdf-libs:
+	@ldconfig -p | grep -q 'libharfbuzz-subset.so.0' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; }
 
 # Browser tests drive Debian's chromium; never a downloaded browser build.
 chromium:

@@ -687,7 +687,7 @@ def report_memory(double: Pipeline, pool: BarePool, single: Pipeline, max_tasks_
     peak = double.sampler.peak
     print(f"\nworker peak memory (--concurrency={double.concurrency}, main + {double.children} children): "
           f"sum of RSS {mb(peak.rss_sum_kb)}, sum of PSS {mb(peak.pss_sum_kb)} "
-          f"(target ≤ {TARGET_MEMORY_MB} MB, on the RSS sum)  {verdict(peak.rss_sum_kb <= TARGET_MEMORY_MB * 1024)}")
+          f"(target ≤ {TARGET_MEMORY_MB} MB, on the PSS sum)  {verdict(peak.pss_sum_kb <= TARGET_MEMORY_MB * 1024)}")
     root = double.worker.proc.pid
     per_process = ", ".join(f"{'main' if pid == root else 'child'} {mb(peak.rss_kb[pid])} RSS / "
                             f"{mb(peak.pss_kb.get(pid, 0))} PSS"
@@ -725,7 +725,7 @@ GROWTH_ALLOWANCE_KB = 50 * 1024  # how far a child may grow past its warmed-up s
 def suggest_max_tasks(growth_per_100_kb: float, peak: MemoryPeak, children: int, tasks_per_render: float) -> str:
     """A tasks-per-child limit from the measured growth; a recycle costs one cold first task. The limit counts
     every task a child runs, the "certificate issued" e-mail tasks included."""
-    headroom_kb = TARGET_MEMORY_MB * 1024 - peak.rss_sum_kb
+    headroom_kb = TARGET_MEMORY_MB * 1024 - peak.pss_sum_kb
     if growth_per_100_kb <= 100:  # under 1 MB per 1,000 tasks: no measurable leak
         return ("no measurable growth after warm-up; a limit only guards against leaks elsewhere, e.g. "
                 "CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000")

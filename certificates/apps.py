@@ -8,4 +8,4 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from certificates import credentials  # noqa: F401 - registers the signing-key system checks
+        from certificates import credentials, pdf  # noqa: F401 - register the signing-key and PDF system checks

@@ -130,6 +130,10 @@ class CertificateSignatory(Orderable):
 class Certificate(models.Model):
     """One certificate for one learner and one course (or seminar); issued once, revocable, reissued by superseding."""
 
+    # Thousands of certificates point at one template; listing them as the template's "usages" helps nobody and
+    # indexing them costs every issuance a few queries.
+    wagtail_reference_index_ignore = True
+
     class Kind(models.TextChoices):
         COMPLETION = "completion", _("Completion")
         PARTICIPATION = "participation", _("Participation")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.core.checks import Tags, Warning, register
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django_countries import countries
@@ -26,6 +27,40 @@ def _weasy():
 
     fonts = FontConfiguration()
     return fonts, CSS(filename=str(STYLESHEET), font_config=fonts)
+
+
+def weasy_preload() -> None:
+    """Import WeasyPrint, set up fonts and the stylesheet, and lay out one sample certificate (no database): the
+    first layout loads WeasyPrint's default stylesheet, the HTML parser, the font faces and the page template,
+    about 35 MB that a prefork worker's children then share instead of each building its own."""
+    import datetime
+    from decimal import Decimal
+
+    fonts, stylesheet = _weasy()
+    sample = Certificate(code="0" * 12, learner_name="Ñandú Çà", subject_title="Ω", hours=Decimal(1),
+                         issued_on=datetime.date(2000, 1, 1), language=settings.LANGUAGE_CODE,
+                         template=CertificateTemplate())
+    from weasyprint import HTML
+
+    HTML(string=certificate_html(sample), base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[stylesheet], font_config=fonts)
+
+
+def harfbuzz_subset_available() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz (fast, in C) rather than fontTools (slow, in Python)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+@register(Tags.compatibility, deploy=True)
+def check_pdf_libraries(app_configs=None, **kwargs):
+    if harfbuzz_subset_available():
+        return []
+    return [Warning("WeasyPrint cannot load HarfBuzz-Subset: certificates and reports fall back to fontTools, "
+                    "several times slower and heavier per PDF.",
+                    hint="Install the system package libharfbuzz-subset0 (`make pdf-libs` does).",
+                    id="certificates.W010")]
 
 
 def verify_url(code: str) -> str:
@@ -49,11 +84,12 @@ def _file_url(image) -> str:
 def certificate_texts(certificate: Certificate, template: CertificateTemplate, language: str) -> dict:
     """Title and body of the certificate in one language, placeholders filled in."""
     subject = certificate.subject_title
-    source = certificate.course or certificate.seminar
-    if language != certificate.language and source is not None:
-        from certificates.services import page_title_in
+    if language != certificate.language:
+        source = certificate.course or certificate.seminar  # loaded only for the second language
+        if source is not None:
+            from certificates.services import page_title_in
 
-        subject = page_title_in(source, language)  # the course's own translation, when it has one
+            subject = page_title_in(source, language)  # the course's own translation, when it has one
     with translation.override(language):
         values = {
             "name": certificate.learner_name,

@@ -146,7 +146,7 @@ def certificate_render(*, certificate_id: int) -> Certificate | None:
     from certificates.pdf import certificate_pdf
 
     with transaction.atomic():
-        certificate = (Certificate.objects.select_for_update(of=("self",)).select_related("template")
+        certificate = (Certificate.objects.select_for_update(of=("self",)).select_related("template", "user")
                        .filter(pk=certificate_id).first())
         if certificate is None or certificate.status != Certificate.Status.PENDING:
             return certificate

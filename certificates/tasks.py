@@ -1,8 +1,24 @@
 """Certificate tasks: small, idempotent, safe to run twice."""
 
+import gc
+
 from celery import shared_task
+from celery.signals import worker_before_create_process
 
 from certificates import services
+
+
+@worker_before_create_process.connect
+def _share_with_children(**kwargs) -> None:
+    """In a prefork worker's main process, just before it forks a child: load WeasyPrint, its fonts and the
+    certificate stylesheet once here, so that every child inherits them as shared pages instead of building its
+    own copy, and freeze the objects collected so far so the children's garbage collector does not touch (and
+    thereby copy) those pages. Measured with bench/certificates.py (see bench/README.md)."""
+    from certificates.pdf import weasy_preload
+
+    weasy_preload()
+    gc.collect()
+    gc.freeze()
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), retry_backoff=10,
