@@ -25,6 +25,16 @@ def secretariat(db):
     return UserFactory(role="Secretariat", country="CR")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Pages, charts and figures are cached; every test starts and ends with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def _redis_answers(url: str) -> bool:
     import redis
 

@@ -22,16 +22,6 @@ def certificate_storage(settings, tmp_path):
     return tmp_path / "certificates"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The verification rate limit counts in the cache; each test starts with none spent."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def template_with_signatory(**fields) -> CertificateTemplate:
     template = CertificateTemplate.objects.create(name=fields.pop("name", "T"), **fields)
     CertificateSignatory.objects.create(template=template, name="Rosa Firmante", position="Secretaria Técnica",

@@ -24,13 +24,6 @@ urlpatterns = [path("", include("certificates.credential_urls"))]
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 
-@pytest.fixture(autouse=True)
-def no_cached_status_list():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def issue(user, *, status=Certificate.Status.VALID, **fields) -> Certificate:
     template = CertificateTemplate.objects.create(name="T")
     return Certificate.objects.create(

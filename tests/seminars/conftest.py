@@ -20,16 +20,6 @@ def english_strings(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Anonymous page responses are cached; each test starts with an empty cache."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def certificate_storage(settings, tmp_path):
     """Attendance certificates are rendered under each test's own tmp_path."""
     settings.STORAGES = {**settings.STORAGES, "certificates": {
