@@ -29,7 +29,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
                        "h5p.view_h5ppackage", "certificates.view_certificate",
                        "certificates.add_certificatetemplate", "certificates.change_certificatetemplate",
                        "certificates.view_certificatetemplate"}
-    | {f"crm.{action}_{m}" for m in _CRM_MODELS for action in ("view", "add", "change")},
+    | {f"crm.{action}_{m}" for m in _CRM_MODELS for action in ("view", "add", "change")}
+    | {f"metrics.{action}_countrytarget" for action in ("view", "add", "change", "delete")},
 }
 
 # Permissions on Wagtail's root collection (images and documents are permissioned per collection).

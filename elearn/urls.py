@@ -24,6 +24,8 @@ urlpatterns = [
     path("h5p/", include("h5p.urls")),
     # Open Badges: public key, issuer, revocation list and credential downloads; no language prefix.
     path("", include("certificates.credential_urls")),
+    # Read-only metrics API for BI tools and its OpenAPI schema; no language prefix.
+    path("api/v1/", include("metrics.api_urls")),
     path("sitemap.xml", sitemap_view, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
 ]
 

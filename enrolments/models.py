@@ -45,6 +45,9 @@ class Enrollment(models.Model):
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     institution_type = models.CharField(_("institution type at enrolment"), max_length=30, blank=True)
     gender = models.CharField(_("gender at enrolment"), max_length=20, blank=True)
+    # A join, not a column: the course's attributes as metrics know them (see metrics.models.Offering).
+    offering = models.ForeignObject("metrics.Offering", on_delete=models.DO_NOTHING, from_fields=["course_key"],
+                                    to_fields=["key"], related_name="+", null=True)
 
     class Meta:
         verbose_name = _("enrolment")

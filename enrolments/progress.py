@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from enrolments.models import Enrollment, LessonProgress
+from metrics.services import activity_record
 
 
 def lesson_visit(*, enrollment: Enrollment, lesson) -> LessonProgress:
@@ -16,6 +17,7 @@ def lesson_visit(*, enrollment: Enrollment, lesson) -> LessonProgress:
     )
     if not created:
         LessonProgress.objects.filter(pk=progress.pk).update(last_visit_at=now)
+    activity_record(enrollment_id=enrollment.pk, moment=now)
     return progress
 
 
@@ -32,6 +34,7 @@ def lesson_mark_complete(*, enrollment: Enrollment, lesson) -> LessonProgress:
         progress.completed_at = now
         progress.last_visit_at = now
         progress.save(update_fields=["status", "completed_at", "last_visit_at"])
+    activity_record(enrollment_id=enrollment.pk, moment=now)
     course_completion_check(enrollment=enrollment)
     return progress
 

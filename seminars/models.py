@@ -208,6 +208,7 @@ class Registration(models.Model):
     country = CountryField(_("country at registration"), blank=True)
     institution = models.ForeignKey("accounts.Institution", verbose_name=_("institution at registration"),
                                     null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    institution_type = models.CharField(_("institution type at registration"), max_length=30, blank=True)
     gender = models.CharField(_("gender at registration"), max_length=20, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -219,6 +220,9 @@ class Registration(models.Model):
     attended_at = models.DateTimeField(_("attendance reached"), null=True, blank=True)
     reminded_48h_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_2h_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A join, not a column: the seminar's attributes as metrics know them (see metrics.models.Offering).
+    offering = models.ForeignObject("metrics.Offering", on_delete=models.DO_NOTHING, from_fields=["seminar_key"],
+                                    to_fields=["key"], related_name="+", null=True)
 
     class Meta:
         verbose_name = _("seminar registration")
@@ -239,6 +243,9 @@ class Attendance(models.Model):
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("marked by"), null=True,
                                   on_delete=models.SET_NULL, related_name="+")
     marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+    # A join, not a column: the session's length as metrics know it (see metrics.models.OfferingSession).
+    session = models.ForeignObject("metrics.OfferingSession", on_delete=models.DO_NOTHING,
+                                   from_fields=["session_key"], to_fields=["key"], related_name="+", null=True)
 
     class Meta:
         verbose_name = _("attendance")

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "h5p",
     "certificates",
     "seminars",
+    "metrics",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -55,6 +56,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_countries",
+    # Metrics API (metrics/api.py)
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -276,6 +281,25 @@ XAPI_STATEMENT_MAX_BYTES = 64 * 1024
 XAPI_LRS_URL = env.str("XAPI_LRS_URL", default="")
 XAPI_LRS_USERNAME = env.str("XAPI_LRS_USERNAME", default="")
 XAPI_LRS_PASSWORD = env.str("XAPI_LRS_PASSWORD", default="")
+
+# --- Metrics API (metrics/api.py) ------------------------------------------------------------------------
+# The API's views set their own authentication (token, session), permission and JSON renderer; DRF's global
+# defaults stay as they are because Wagtail's admin API and wagtail-localize also run on DRF.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"metrics": "120/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Campus CRM metrics API",
+    "DESCRIPTION": "Read-only capacity metrics, scoped like the dashboard (README: Metrics API).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": ["rest_framework.authentication.TokenAuthentication",
+                             "rest_framework.authentication.SessionAuthentication"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Only /api/v1/: the admin's DRF views are not part of this API.
+    "PREPROCESSING_HOOKS": ["metrics.api.schema_endpoints"],
+}
 
 COUNTRIES_FIRST = ["BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US"]
 COUNTRIES_FIRST_BREAK = "——————"

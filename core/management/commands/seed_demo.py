@@ -15,6 +15,7 @@ from courses.demo import seed_courses
 from enrolments.demo import seed_enrolments
 from h5p.demo import seed_h5p
 from home.models import HomePage
+from metrics.demo import seed_metrics
 from seminars.demo import seed_seminars
 
 # (country, name, acronym, type) — migration authorities of the member states.
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             seed_enrolments(self.stdout)
             seed_certificates(self.stdout)
             seed_seminars(self.stdout)
+            seed_metrics(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
 
     def seed_home(self) -> None:
