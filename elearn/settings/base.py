@@ -251,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
     "certificate-sweep": {"task": "certificates.tasks.certificate_sweep", "schedule": 10 * 60},
     # Seminar reminders 48 h and 2 h ahead; each is claimed before sending, so a double run sends nothing twice.
     "seminar-reminders": {"task": "seminars.tasks.seminar_reminders", "schedule": 5 * 60},
+    # Metrics reports still waiting after a broker or worker outage.
+    "metrics-report-sweep": {"task": "metrics.tasks.metrics_report_sweep", "schedule": 10 * 60},
+    # Offerings recomputed from the live pages (publish keeps them current; this repairs anything else).
+    "metrics-offerings-rebuild": {"task": "metrics.tasks.metrics_offerings_rebuild", "schedule": 24 * 60 * 60},
 }
 
 # --- Logging -------------------------------------------------------------------------------------------
