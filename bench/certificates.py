@@ -589,6 +589,13 @@ def bare_serial(documents: list[str]) -> list[float]:
     return times
 
 
+def _pool_setup() -> None:
+    """A pool process ends on terminate()'s SIGTERM, instead of running this script's Ctrl-C handler (which
+    left it half-alive and the pool's join() waiting forever)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    bare_setup()
+
+
 class BarePool:
     """multiprocessing.Pool(n), forked from this process (WeasyPrint already imported, like a warmed-up worker
     child); each process builds its FontConfiguration and stylesheet once, then renders one document per
@@ -600,7 +607,7 @@ class BarePool:
         from django.db import connections
 
         connections.close_all()  # the forked processes must not share this process's database connection
-        self.pool = multiprocessing.get_context("fork").Pool(processes, initializer=bare_setup)
+        self.pool = multiprocessing.get_context("fork").Pool(processes, initializer=_pool_setup)
         self.pool.map(bare_render, [], chunksize=1)
         self.sampler = MemorySampler(lambda: [process.pid for process in self.pool._pool]).__enter__()
         self.walls: list[float] = []
