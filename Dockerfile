@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DJANGO_ENV=production \
     VIRTUAL_ENV=/opt/venv \
-    PATH=/opt/venv/bin:$PATH
+    PATH=/opt/venv/bin:$PATH \
+    MPLCONFIGDIR=/opt/matplotlib
 
 # gettext compiles the translation catalogues; the pango/harfbuzz libraries are WeasyPrint's (PDFs).
 RUN apt-get update \
@@ -21,7 +22,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY requirements/base.txt requirements/base.txt
 RUN python -m venv /opt/venv && pip install --no-cache-dir uv \
- && uv pip sync --no-cache requirements/base.txt
+ && uv pip sync --no-cache requirements/base.txt \
+ && python -c "import matplotlib.font_manager" && chmod -R a+rX /opt/matplotlib
+# (matplotlib's font cache, for the metrics charts, is built once here instead of in every process at run time)
 
 # The H5P player comes from npm (package-lock.json), in a throw-away stage so the image carries no Node.
 COPY . .
