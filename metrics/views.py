@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -50,7 +51,7 @@ COLUMNS = [
     ("enrolments", gettext_lazy("Enrolments")),
     ("completions", gettext_lazy("Completions")),
     ("completion_rate", gettext_lazy("Completion rate (%)")),
-    ("learners", gettext_lazy("Learners")),
+    ("learners", gettext_lazy("Enrolled learners")),
     ("participants", gettext_lazy("Seminar participants")),
     ("officials_trained", gettext_lazy("Officials trained")),
     ("training_hours", gettext_lazy("Training hours")),
@@ -210,7 +211,7 @@ class TableExportView(SpreadsheetExportMixin, View):
             group, rows = table(scope, filters, name)
             self.list_export = ["label", *[column for column, _label in COLUMNS]]
             # Translated now: the CSV streams after the view has returned, outside the admin's language.
-            self.export_headings = {"label": str(GROUP_HEADINGS[group]), **{k: str(v) for k, v in COLUMNS}}
+            self.export_headings = {"label": capfirst(str(GROUP_HEADINGS[group])), **{k: str(v) for k, v in COLUMNS}}
             items = rows
         else:
             raise Http404
