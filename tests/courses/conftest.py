@@ -36,15 +36,19 @@ def home(language: str) -> HomePage:
     return existing.specific if existing else translate(spanish, language)
 
 
-@pytest.fixture
-def catalog(db) -> CatalogPage:
-    """The Spanish catalogue, with its English and French translations."""
+def catalog_build() -> CatalogPage:
+    """The Spanish catalogue, with its English and French translations (also for module-scoped fixtures)."""
     spanish = home("es").add_child(instance=CatalogPage(title="Catálogo de cursos", slug="cursos"))
     publish(spanish)
     for language, title, slug in (("en", "Course catalogue", "courses"), ("fr", "Catalogue des cours", "cours")):
         home(language)
         translate(spanish, language, title=title, slug=slug)
     return CatalogPage.objects.get(pk=spanish.pk)
+
+
+@pytest.fixture
+def catalog(db) -> CatalogPage:
+    return catalog_build()
 
 
 def make_course(catalog: CatalogPage, *, title: str, modules: int = 1, lessons: int = 2,

@@ -1,5 +1,9 @@
 """Builders for metrics tests: courses and seminars come from the course and seminar test builders.
 
+Building Wagtail pages is what makes these tests slow, so the datasets that tests only read are built once per
+module, inside a transaction rolled back when the module is done (`shared_db`); each test still runs in its
+own savepoint inside it, so whatever a test writes is undone after it.
+
 `dataset` is one small, hand-made learner record; test_measures.py and test_scoping.py work out every figure
 from it by hand. Its shape (snapshots at enrolment; every event date in the America/Mexico_City time zone):
 
@@ -34,6 +38,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Institution
@@ -45,9 +50,68 @@ from enrolments.models import Enrollment
 from metrics.services import activity_record
 from quizzes.models import QuizAttempt
 from seminars.models import Attendance, Registration
-from tests.courses.conftest import catalog, course_factory, publish, translate_course  # noqa: F401
+from tests.courses.conftest import (  # noqa: F401  (catalog, course_factory: fixtures for the other tests here)
+    catalog,
+    catalog_build,
+    course_factory,
+    home,
+    make_course,
+    publish,
+    translate,
+    translate_course,
+)
 from tests.factories import InstitutionFactory, UserFactory
-from tests.seminars.conftest import make_seminar, seminar_index  # noqa: F401
+from tests.seminars.conftest import make_seminar, seminar_index, seminar_index_build  # noqa: F401
+
+# Fixtures that hold a module-wide transaction open (see `shared_db`).
+SHARED = "shared_db"
+
+
+@pytest.fixture(scope="module")
+def shared_db(django_db_setup, django_db_blocker):
+    """A transaction around the rest of the module, for rows built once and then only read.
+
+    Each test's own transaction (pytest-django's `db`) nests inside it as a savepoint, so what a test writes
+    is still rolled back after it, and `django_capture_on_commit_callbacks` still sees the test's callbacks.
+    Not for transactional tests: they flush tables and cannot run inside a transaction.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Within each module, tests using `shared_db` run after the others: the shared rows stay in the database
+    from the first test that builds them to the end of the module, and the other tests expect an empty one.
+
+    Only consecutive items of one module are reordered (stable), so pytest-django's order (plain database tests,
+    then transactional ones) and the browser-first order of tests/conftest.py are kept."""
+    start = 0
+    while start < len(items):
+        end = start
+        while end < len(items) and items[end].path == items[start].path:
+            end += 1
+        if "tests/metrics/" in items[start].path.as_posix():
+            items[start:end] = sorted(items[start:end], key=lambda item: SHARED in item.fixturenames)
+        start = end
+
+
+def fresh(value):
+    """`value` with every model instance in it read again from the database, for a test that changes them."""
+    if isinstance(value, SimpleNamespace):
+        return SimpleNamespace(**{name: fresh(item) for name, item in vars(value).items()})
+    if isinstance(value, dict):
+        return {key: fresh(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fresh(item) for item in value]
+    if isinstance(value, models.Model):
+        return type(value)._default_manager.get(pk=value.pk)
+    return value
 
 
 @pytest.fixture(autouse=True)
@@ -105,28 +169,43 @@ def attempt(enrollment: Enrollment, lesson_key, number: int, score: int, moment:
                                score_percent=Decimal(score), passed=score >= 70, created_at=moment)
 
 
+@pytest.fixture(scope="module")
+def shared_dataset(shared_db, django_db_blocker):
+    """The learner record, built once per test module."""
+    with django_db_blocker.unblock():
+        return dataset_build()
+
+
 @pytest.fixture
-def dataset(course_factory, seminar_factory, trainer):  # noqa: F811
+def dataset(shared_dataset, db):
+    """The learner record, its objects read afresh for each test (its rows are rolled back after each test)."""
+    return fresh(shared_dataset)
+
+
+def dataset_build() -> SimpleNamespace:
     """The learner record described in this module's docstring."""
+    courses, seminars = catalog_build(), seminar_index_build()
+    trainer = UserFactory(role="Trainer", country="CR")  # what the `trainer` fixture builds
     consular = Network.objects.get(slug="consular-protection")
-    c1 = course_factory(title="Trata de personas", topics=("trafficking-in-persons",), line="training",
-                        modality="self_paced", estimated_hours=Decimal("8"))
+    c1 = make_course(courses, title="Trata de personas", topics=("trafficking-in-persons",), line="training",
+                     modality="self_paced", estimated_hours=Decimal("8"))
     c1.trainers.set([trainer])
     c1 = publish(c1)
     c1_en = translate_course(c1, "en", title="Trafficking in persons")
     # Flagged in the database: the flag needs a quiz block on the lesson, which the builders do not write.
     final_key = LessonPage.objects.child_of(c1.get_children().first()).last().translation_key
     LessonPage.objects.filter(translation_key=final_key).update(final_assessment=True)
-    c2 = course_factory(title="Protección consular", topics=("consular-protection",), line="projects",
-                        modality="instructor_led", estimated_hours=Decimal("12"), audience="network",
-                        audience_network=consular)
+    c2 = make_course(courses, title="Protección consular", topics=("consular-protection",), line="projects",
+                     modality="instructor_led", estimated_hours=Decimal("12"), audience="network",
+                     audience_network=consular, lessons=1)
     c2_lesson_key = LessonPage.objects.descendant_of(c2).first().translation_key
 
-    s1 = seminar_factory(title="Seminario regional de protección", sessions=3, starts_at=at(2025, 3, 31, 20),
-                         organisers=[trainer])
+    s1 = make_seminar(seminars, title="Seminario regional de protección", sessions=3,
+                      starts_at=at(2025, 3, 31, 20), organisers=[trainer])
     s1.topics.set(Topic.objects.filter(slug__in=("consular-protection", "human-rights-of-migrants")))
     s1 = publish(s1)
-    s2 = seminar_factory(title="Seminario en línea", sessions=1, starts_at=at(2099, 6, 15, 10), modality="online")
+    s2 = make_seminar(seminars, title="Seminario en línea", sessions=1, starts_at=at(2099, 6, 15, 10),
+                      modality="online")
 
     gt_migration = InstitutionFactory(name="Instituto Guatemalteco de Migración", country="GT", type="migration")
     mx_foreign = InstitutionFactory(name="Secretaría de Relaciones Exteriores", country="MX",
@@ -193,3 +272,4 @@ def dataset(course_factory, seminar_factory, trainer):  # noqa: F811
         users=SimpleNamespace(a=a, b=b, c=c, d=d, e=e, f=f, g=g, h=h), registrations=SimpleNamespace(a=r_a),
         lines=lines, topics=topics, template=template,
     )
+

@@ -12,7 +12,9 @@ from openpyxl import load_workbook
 
 from accounts.models import Institution
 from enrolments.models import Enrollment
+from tests.courses.conftest import make_course
 from tests.factories import InstitutionFactory, UserFactory
+from tests.metrics.conftest import catalog_build, fresh
 
 
 @pytest.fixture
@@ -39,10 +41,22 @@ def _enrol(course, country: str, *, institution=None, status="completed", name=N
         institution_type=institution.type if institution else "")
 
 
+@pytest.fixture(scope="module")
+def shared_region(shared_db, django_db_blocker):
+    with django_db_blocker.unblock():
+        return region_build()
+
+
 @pytest.fixture
-def region(course_factory):
+def region(shared_region, db):
+    """The module's region (built once), its objects read afresh for each test."""
+    return fresh(shared_region)
+
+
+def region_build() -> dict:
     """Two courses; Mexico 3 completions (institution INM-MX), Guatemala 2 (IGM), Honduras 1 active."""
-    first, second = course_factory(title="Trata de personas"), course_factory(title="Protección consular")
+    courses = catalog_build()
+    first, second = make_course(courses, title="Trata de personas"), make_course(courses, title="Protección consular")
     inm = InstitutionFactory(country="MX", name="Instituto Nacional de Migración")
     igm = InstitutionFactory(country="GT", name="=HYPERLINK(\"http://evil\")")
     for _ in range(3):

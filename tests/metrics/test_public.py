@@ -19,9 +19,10 @@ from crm.models import PresidencyTerm, Topic
 from metrics import selectors
 from metrics.pages import ResultsPage
 from metrics.public import HIDDEN, SHOWN, SMALL, build_public_figures, protect, results_page_ensure, suppressed
-from tests.courses.conftest import home, publish
+from tests.courses.conftest import home, make_course, publish
 from tests.factories import InstitutionFactory, UserFactory
-from tests.metrics.conftest import attend, enrol, register
+from tests.metrics.conftest import attend, catalog_build, enrol, fresh, register, seminar_index_build
+from tests.seminars.conftest import make_seminar
 
 pytestmark = pytest.mark.django_db
 
@@ -99,16 +100,30 @@ def recently(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
 
 
+@pytest.fixture(scope="module")
+def shared_public_dataset(shared_db, django_db_blocker):
+    """The public dataset, built once per module."""
+    with django_db_blocker.unblock():
+        return public_dataset_build()
+
+
 @pytest.fixture
-def public_dataset(course_factory, seminar_factory):
+def public_dataset(shared_public_dataset, db):
+    """The module's public dataset, its objects read afresh for each test."""
+    return fresh(shared_public_dataset)
+
+
+def public_dataset_build() -> SimpleNamespace:
     """GT: 3 officials completed the 8-hour course (a small group); MX: 12 completed it; HN: 7 completed the
     10-hour course; SV: 6 attended every one-hour session of a three-session seminar. Every learner has a
-    distinctive name and e-mail address, and sits in an institution with a distinctive name."""
-    trafficking = course_factory(title="Trata de personas", topics=("trafficking-in-persons",),
-                                 estimated_hours=Decimal("8"))
-    consular = course_factory(title="Protección consular", topics=("consular-protection",),
-                              estimated_hours=Decimal("10"))
-    seminar = seminar_factory(title="Seminario de derechos", sessions=3, starts_at=recently(20))
+    distinctive name and e-mail address, and sits in an institution with a distinctive name. Built once per
+    module, with the results page in three languages."""
+    courses, seminars = catalog_build(), seminar_index_build()
+    trafficking = make_course(courses, title="Trata de personas", topics=("trafficking-in-persons",),
+                              estimated_hours=Decimal("8"))
+    consular = make_course(courses, title="Protección consular", topics=("consular-protection",),
+                           estimated_hours=Decimal("10"))
+    seminar = make_seminar(seminars, title="Seminario de derechos", sessions=3, starts_at=recently(20))
     seminar.topics.set(Topic.objects.filter(slug="human-rights-of-migrants"))
     seminar = publish(seminar)
     people, institutions = [], []
@@ -132,11 +147,15 @@ def public_dataset(course_factory, seminar_factory):
         registration = register(user, seminar, status="confirmed", country="SV", institution=institution,
                                 gender="male", attended_at=recently(19))
         attend(registration, seminar, [True, True, True])
+    results_page_ensure()
     return SimpleNamespace(people=people, institutions=institutions, seminar=seminar)
 
 
 @pytest.fixture
-def results_page(catalog):  # (the catalogue fixture translates the home page into en and fr)
+def results_page(db):
+    """The results page in Spanish, English and French (under the home pages in those languages)."""
+    for code in ("en", "fr"):
+        home(code)
     return results_page_ensure()
 
 

@@ -27,6 +27,12 @@ MEXICO = expect(enrolments=1, active_learners=1, completions=1, completion_rate=
                 seminar_participants=1, attendance_rate=0.0)
 
 
+@pytest.fixture
+def trainer(dataset):
+    """The trainer who teaches C1 and organises S1 (the dataset is built once per module, with its own)."""
+    return dataset.trainer
+
+
 def test_secretariat_sees_the_region(dataset, secretariat):
     scope = selectors.Scope.for_user(secretariat)
     assert scope == selectors.Scope() and scope.is_region

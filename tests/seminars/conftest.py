@@ -29,10 +29,14 @@ def certificate_storage(settings, tmp_path):
     return tmp_path / "certificates"
 
 
+def seminar_index_build() -> SeminarIndexPage:
+    """The Spanish seminar calendar (also for module-scoped fixtures)."""
+    return publish(home("es").add_child(instance=SeminarIndexPage(title="Seminarios", slug="seminarios")))
+
+
 @pytest.fixture
 def seminar_index(db) -> SeminarIndexPage:
-    index = home("es").add_child(instance=SeminarIndexPage(title="Seminarios", slug="seminarios"))
-    return publish(index)
+    return seminar_index_build()
 
 
 def make_seminar(index: SeminarIndexPage, *, sessions: int = 1, organisers=(), **fields) -> SeminarPage:
