@@ -71,7 +71,7 @@ def trend_chart(months: list[str], series: list[tuple[str, list[float]]], *, tit
         axes.set_ylim(bottom=0)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_title(title, loc="left", fontsize=11)
-        axes.legend(loc="upper left", frameon=False)
+        figure.legend(loc="outside lower center", ncols=len(series), frameon=False)  # below: never over a line
         return _svg(figure, title)
 
 

@@ -92,6 +92,14 @@ class MetricsFilterForm(forms.Form):
         for name in ("line", "topic", "network", "institution", "course", "term"):
             self.fields[name].empty_label = _("All")
 
+    PERIOD_FIELDS = ("period", "year", "quarter", "month", "term", "start", "end")
+
+    def period_fields(self):
+        return [self[name] for name in self.PERIOD_FIELDS]
+
+    def dimension_fields(self):
+        return [field for field in self if field.name not in self.PERIOD_FIELDS]
+
     def clean(self):
         data = super().clean()
         period = data.get("period") or Period.ALL
