@@ -92,6 +92,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def save(self, *args, **kwargs):
+        # One space between words, whatever the form, import or admin it came through: the name is printed on
+        # certificates and matched in rosters.
+        self.full_name = " ".join(self.full_name.split())
+        super().save(*args, **kwargs)
+
     def get_full_name(self) -> str:
         return self.full_name
 

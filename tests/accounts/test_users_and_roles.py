@@ -26,6 +26,16 @@ def test_user_logs_in_with_email_and_has_profile_fields():
     assert not hasattr(user, "username") or user.username is None
 
 
+def test_names_are_stored_with_single_spaces_however_they_were_typed(client):
+    """Printed on certificates and matched in rosters: stray spaces from a form or the admin are dropped."""
+    user = User.objects.create_user("ana@example.org", "Correct-Horse-42", full_name="  Ana   María\tPérez ")
+    assert user.full_name == "Ana María Pérez"
+    user.full_name = "Ana  Pérez"
+    user.save(update_fields=["full_name"])
+    user.refresh_from_db()
+    assert user.full_name == "Ana Pérez"
+
+
 def test_email_is_unique_case_insensitively_through_manager():
     User.objects.create_user("dup@example.org", "Correct-Horse-42", full_name="A")
     with pytest.raises((ValidationError, IntegrityError)):
