@@ -7,6 +7,8 @@ whether it takes registrations now, how one row is applied, and what reports and
 Every question about the whole file is one query, so validation stays constant in the number of rows.
 """
 
+from abc import ABC, abstractmethod
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +35,7 @@ class Outcome:
     APPLICABLE = (CREATE, ENROL, WAITLIST)
 
 
-class BulkTarget:
+class BulkTarget(ABC):
     """A course or a seminar as the importer sees it; all language versions are one target."""
 
     kind = ""
@@ -52,13 +54,13 @@ class BulkTarget:
 
     # --- Read in bulk, once per file ------------------------------------------------------------------------
 
+    @abstractmethod
     def statuses(self, user_ids: list[int]) -> dict[int, str]:
         """User id → status of their enrolment or registration, for these users (one query)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def staff_ids(self) -> set[int]:
         """Trainers or organisers of any language version (one query)."""
-        raise NotImplementedError
 
     def network_members(self) -> set[int]:
         if self.page.audience == Audience.NETWORK and self.page.audience_network_id:
@@ -66,29 +68,32 @@ class BulkTarget:
                        .values_list("user_id", flat=True))
         return set()
 
+    @abstractmethod
     def seats_left(self) -> int | None:
-        raise NotImplementedError
+        """Seats still free across all language versions; None when there is no limit."""
 
+    @abstractmethod
     def window_error(self) -> str:
         """Why the target takes no one now (unpublished, closed, over), or an empty string."""
-        raise NotImplementedError
 
     # --- Per-row wording and rules --------------------------------------------------------------------------
 
+    @abstractmethod
     def already(self, status: str | None) -> str:
         """The report's reason when this status already holds a place, else an empty string."""
-        raise NotImplementedError
 
+    @abstractmethod
     def audience_refused(self) -> str:
-        raise NotImplementedError
+        """The report's reason for an official outside the target's audience."""
 
+    @abstractmethod
     def no_seat(self, *, new_account: bool) -> tuple[str, str]:
         """(outcome, reason) of a valid row when no seat is left."""
-        raise NotImplementedError
 
     @classmethod
+    @abstractmethod
     def labels(cls) -> dict[str, str]:
-        raise NotImplementedError
+        """Outcome → how the report names it for this kind of target."""
 
     # --- Applying --------------------------------------------------------------------------------------------
 
@@ -98,9 +103,9 @@ class BulkTarget:
 
         self.page = page_versions_lock(self.page)
 
+    @abstractmethod
     def apply(self, *, actor, user, notify: bool) -> bool:
         """Enrol or register one official as the actor's nomination; True when they joined a waiting list."""
-        raise NotImplementedError
 
     def waitlisted(self, user_ids: list[int]) -> set[int]:
         """Which of these users are on the waiting list (their invitation says so)."""
