@@ -33,14 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script: make `bench`, `elearn` and the apps importable
 
+from bench import common  # noqa: E402
+from bench.common import BenchError, database_name, describe_machine, interrupt, percentile  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/campus_bench"
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/9"
 TARGET_RATIO = 0.5
 HOST = "127.0.0.1"
-
-
-class BenchError(Exception):
-    """A failure that makes the run invalid (exit status 1)."""
 
 
 # --- Options and environment ------------------------------------------------------------------------------
@@ -72,10 +71,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error(f"refusing to use database {database_name(args.database_url)!r}: the benchmark drops and "
                      "recreates it, so its name must contain 'bench'")
     return args
-
-
-def database_name(database_url: str) -> str:
-    return urlsplit(database_url).path.lstrip("/")
 
 
 def child_env(args, *, page_cache: bool = True) -> dict:
@@ -129,17 +124,11 @@ def cached_page_count(cache_url: str) -> int:
 
 
 def run_manage(args, *command: str) -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), *command], cwd=ROOT,  # noqa: S603
-                            env=child_env(args), capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BenchError(f"manage.py {' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    common.run_manage(child_env(args), *command)
 
 
 def setup_django(args) -> None:
-    os.environ.update(child_env(args))
-    import django
-
-    django.setup()
+    common.setup_django(child_env(args))
 
 
 LESSON_TEXT = (
@@ -432,13 +421,6 @@ def load(port: int, path: str, duration: float, concurrency: int) -> Sample:
     return asyncio.run(_load(port, path, duration, concurrency))
 
 
-def percentile(values: list, fraction: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 # --- Passes and report --------------------------------------------------------------------------------
 
 
@@ -549,19 +531,9 @@ def print_comparison(cached: list[Endpoint], uncached: list[Endpoint]) -> None:
         print(f"  {on.name:<34} {on_rps:8.1f} vs {off_rps:8.1f} req/s  ({factor})")
 
 
-def describe_machine() -> str:
-    load1, load5, _ = os.getloadavg()
-    return f"{os.cpu_count()} CPUs, load average {load1:.2f} (1 min) / {load5:.2f} (5 min)"
-
-
-def _interrupt(signum, frame):
-    """SIGTERM behaves like Ctrl-C, so the `finally` blocks stop gunicorn."""
-    raise KeyboardInterrupt
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     print(f"Campus CRM catalogue benchmark — {describe_machine()}")
     db_name = database_name(args.database_url)
     try:

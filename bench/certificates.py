@@ -45,6 +45,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script: make `bench`, `elearn` and the apps importable
 
+from bench.common import (  # noqa: E402
+    BenchError,
+    database_name,
+    describe_machine,
+    interrupt,
+    ms,
+    percentile,
+    run_manage,
+    setup_django,
+    verdict,
+)
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_certs"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/13"
 SETTINGS_MODULE = "bench.certificates_settings"
@@ -55,10 +67,6 @@ TARGET_MEDIAN_RATIO = 1.25
 TARGET_WALL_RATIO = 1.3
 TARGET_MEMORY_MB = 300
 EMAIL_DOMAIN = "bench.invalid"
-
-
-class BenchError(Exception):
-    """A failure that makes the run invalid (exit status 1)."""
 
 
 # --- Worker-side probe ------------------------------------------------------------------------------------
@@ -156,10 +164,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def database_name(database_url: str) -> str:
-    return urlsplit(database_url).path.lstrip("/")
-
-
 def child_env(args, *, storage: Path, probe: Path | None = None) -> dict:
     """Environment of manage.py, the worker and this process's own Django."""
     env = {k: v for k, v in os.environ.items()
@@ -175,11 +179,6 @@ def child_env(args, *, storage: Path, probe: Path | None = None) -> dict:
     if probe is not None:
         env[PROBE_ENV] = str(probe)
     return env
-
-
-def describe_machine() -> str:
-    load1, load5, _ = os.getloadavg()
-    return f"{os.cpu_count()} CPUs, load average {load1:.2f} (1 min) / {load5:.2f} (5 min)"
 
 
 # --- Database, broker and seed data -----------------------------------------------------------------------
@@ -208,20 +207,6 @@ def flush_broker(broker_url: str) -> None:
         client.flushdb()
     finally:
         client.close()
-
-
-def run_manage(env: dict, *command: str) -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), *command], cwd=ROOT,  # noqa: S603
-                            env=env, capture_output=True, text=True)
-    if result.returncode:
-        raise BenchError(f"manage.py {' '.join(command)} failed:\n{result.stdout}{result.stderr}")
-
-
-def setup_django(env: dict) -> None:
-    os.environ.update(env)
-    import django
-
-    django.setup()
 
 
 FIRST_NAMES = ["Ana María", "José Luis", "Guadalupe", "Jean-Baptiste", "Marie-Claire", "Sarah", "Nicolás",
@@ -627,16 +612,8 @@ class BarePool:
 # --- Report ---------------------------------------------------------------------------------------------
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
-
-
 def mb(kb: int) -> str:
     return f"{kb / 1024:.0f} MB"
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "ABOVE TARGET"
 
 
 def measured(records: list[TaskRecord], cold: list[TaskRecord]) -> list[TaskRecord]:
@@ -748,11 +725,6 @@ def suggest_max_tasks(growth_per_100_kb: float, peak: MemoryPeak, children: int,
             f"CELERY_WORKER_MAX_TASKS_PER_CHILD = {rounded}")
 
 
-def percentile(values: list, fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def chunks(items: list, count: int) -> list[list]:
     size = -(-len(items) // count)
     return [items[i:i + size] for i in range(0, len(items), size)]
@@ -761,14 +733,9 @@ def chunks(items: list, count: int) -> list[list]:
 # --- Main -----------------------------------------------------------------------------------------------
 
 
-def _interrupt(signum, frame):
-    """SIGTERM behaves like Ctrl-C, so the `finally` blocks stop the worker and remove the temporary files."""
-    raise KeyboardInterrupt
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     print(f"Campus CRM certificate benchmark — {args.count} certificates — {describe_machine()}", flush=True)
     try:
         with tempfile.TemporaryDirectory(prefix="campus-bench-certs-") as tmp:
