@@ -36,8 +36,8 @@ from rest_framework.views import APIView
 from metrics import selectors
 from metrics.forms import MetricsFilterForm, Period
 from metrics.models import CountryTarget
+from metrics.presentation import scope_name
 from metrics.selectors import Filters, Scope
-from metrics.views import scope_name
 
 # The form fields each period reads (the rest of the period fields are ignored, so they are not echoed).
 PERIOD_FIELDS = {Period.YEAR: ("year",), Period.QUARTER: ("year", "quarter"), Period.MONTH: ("year", "month"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from metrics import selectors
 from metrics.forms import MetricsFilterForm
+from metrics.presentation import COLUMNS, GROUP_HEADINGS, country_chart, scope_name, table, trend_chart
 from metrics.report_models import MetricsReport
 from metrics.selectors import Scope
 
@@ -57,8 +58,6 @@ def _queue(report_id: int) -> None:
 
 def describe(scope: Scope, form: MetricsFilterForm) -> str:
     """"Region · 2026" or "Mexico · 1 Jan 2026 – 31 Mar 2026 · Topic: …" in the active language."""
-    from metrics.views import scope_name
-
     parts = [scope_name(scope)]
     start, end = form.period_bounds()
     if start or end:
@@ -80,8 +79,6 @@ def _svg_uri(svg: str) -> str:
 
 def report_html(report: MetricsReport) -> str:
     """The report's HTML in its language, for the requester's current scope."""
-    from metrics.views import COLUMNS, GROUP_HEADINGS, chart_svg, table
-
     scope, form = _form(report.requested_by, report.query)
     if not form.is_valid():
         raise ValidationError(_("The filters of this report are no longer valid."))
@@ -91,13 +88,15 @@ def report_html(report: MetricsReport) -> str:
         for name in ("country", "line", "topic"):
             group, rows = table(scope, filters, name)
             tables.append({"heading": GROUP_HEADINGS[group], "rows": rows})
+        trend = selectors.monthly(scope, filters)
         year = filters.start.year if filters.start else timezone.localdate().year
         return render_to_string("metrics/report/report.html", {
             "report": report, "description": describe(scope, form), "figures": selectors.headline(scope, filters),
-            "tables": tables, "columns": COLUMNS, "trend": selectors.monthly(scope, filters),
+            "tables": tables, "columns": COLUMNS, "trend": trend,
             "targets": selectors.target_progress(scope, year), "target_year": year,
-            "country_chart": _svg_uri(chart_svg("country", scope, filters)),
-            "trend_chart": _svg_uri(chart_svg("trend", scope, filters)),
+            # the charts draw the figures already computed for the tables above
+            "country_chart": _svg_uri(country_chart(tables[0]["rows"])),
+            "trend_chart": _svg_uri(trend_chart(trend)),
             "generated_at": timezone.localtime(),
         })
 

@@ -12,7 +12,7 @@ def _on_publish(sender, instance, **kwargs):
 def _targets_changed(sender, **kwargs):
     from django.core.cache import cache
 
-    from metrics.views import TARGETS_VERSION_KEY
+    from metrics.presentation import TARGETS_VERSION_KEY
 
     try:
         cache.incr(TARGETS_VERSION_KEY)
