@@ -236,13 +236,21 @@ def _counted(qs: QuerySet, value: str, group_fields=()) -> QuerySet:
     return qs.values(v=F(value), **{f"g{i}": F(name) for i, name in enumerate(group_fields)}).order_by()
 
 
+def _events(filters: Filters) -> tuple[Q, Q, Q, Q]:
+    """The period as conditions on each event: (enrolled, completed) on enrolments, (seminar in the period,
+    attended) on registrations."""
+    return (_within(filters, "requested_at"),
+            Q(status=Enrollment.Status.COMPLETED) & _within(filters, "completed_at"),
+            _within(filters, "offering__starts_at"),
+            Q(attended_at__isnull=False) & _within(filters, "attended_at"))
+
+
 def headline(scope: Scope, filters: Filters) -> dict:
     """Every measure for the scope, filters and period, in a fixed number of queries."""
     from courses.models import LessonPage
 
     base_e, base_r = enrolments(scope, filters), registrations(scope, filters)
-    enrolled, completed = _within(filters, "requested_at"), Q(status=Enrollment.Status.COMPLETED) & _within(
-        filters, "completed_at")
+    enrolled, completed, in_seminar_period, attended = _events(filters)
     course = base_e.filter(enrolled | completed).aggregate(
         enrolments=Count("pk", filter=enrolled),
         completions=Count("pk", filter=completed),
@@ -250,8 +258,6 @@ def headline(scope: Scope, filters: Filters) -> dict:
         learners=Count("user", filter=enrolled, distinct=True),
         course_hours=Sum("offering__hours", filter=completed),
     )
-    in_seminar_period = _within(filters, "offering__starts_at")
-    attended = Q(attended_at__isnull=False) & _within(filters, "attended_at")
     ended = Q(offering__ends_at__lt=timezone.now())
     seminar = base_r.filter(in_seminar_period | attended).aggregate(
         participants=Count("user", filter=in_seminar_period, distinct=True),
@@ -346,10 +352,7 @@ def breakdown(scope: Scope, filters: Filters, by: tuple[str, ...]) -> list[Row]:
     e_fields = [GROUPS[name][0] for name in by]
     r_fields = [GROUPS[name][1] for name in by]
     base_e, base_r = enrolments(scope, filters), registrations(scope, filters)
-    enrolled, completed = _within(filters, "requested_at"), Q(status=Enrollment.Status.COMPLETED) & _within(
-        filters, "completed_at")
-    in_seminar_period = _within(filters, "offering__starts_at")
-    attended = Q(attended_at__isnull=False) & _within(filters, "attended_at")
+    enrolled, completed, in_seminar_period, attended = _events(filters)
     rows: dict[tuple, Row] = {}
 
     def row(key) -> Row:
