@@ -55,7 +55,8 @@ class Enrollment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "course_key"], name="one_enrollment_per_learner_and_course"),
         ]
-        indexes = [models.Index(fields=["course_key", "status"]), models.Index(fields=["country", "status"])]
+        indexes = [models.Index(fields=["course_key", "status"]), models.Index(fields=["country", "status"]),
+                   models.Index(fields=["requested_at"])]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.course_key} ({self.status})"

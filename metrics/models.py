@@ -10,7 +10,8 @@ the pages; tests check the two agree.
 so that "active learners" in any past period is exact (a lesson's progress row only keeps its first and last
 visit).
 
-`CountryTarget` holds the Secretariat's yearly targets per country.
+`CountryTarget` holds the Secretariat's yearly targets per country. `SnapshotPeriod` and `SnapshotFigure` store
+figures computed ahead (`metrics.snapshot`).
 """
 
 import datetime
@@ -121,3 +122,4 @@ class CountryTarget(models.Model):
 
 from metrics.pages import ResultsPage  # noqa: E402,F401
 from metrics.report_models import MetricsReport  # noqa: E402,F401
+from metrics.snapshot_models import SnapshotFigure, SnapshotPeriod  # noqa: E402,F401

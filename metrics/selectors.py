@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -205,9 +205,8 @@ def _rate(part, whole) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _distinct_count(*querysets: QuerySet, group: tuple = ()) -> dict:
-    """COUNT(DISTINCT v) per (g0, g1, ...) over the UNION ALL of querysets that select `v` and `g0`... by those
-    aliases (see `_counted`). Returns {(g0, ...): count}; {(): count} without groups."""
+def _compiled(*querysets: QuerySet) -> tuple[list[str], list]:
+    """Each non-empty queryset's SQL and parameters, as the ORM compiles them."""
     parts, params = [], []
     for qs in querysets:
         if qs.query.is_empty():
@@ -218,12 +217,21 @@ def _distinct_count(*querysets: QuerySet, group: tuple = ()) -> dict:
             continue
         parts.append(sql)
         params.extend(part_params)
+    return parts, params
+
+
+def _over(*querysets: QuerySet, aggregate: str = "COUNT(DISTINCT v)", group: tuple = ()) -> dict:
+    """`aggregate` of v per (g0, g1, ...) over the UNION ALL of querysets that select `v` and `g0`... by those
+    aliases (see `_counted`). Returns {(g0, ...): value}; {(): value} without groups, nothing when no queryset
+    can match."""
+    parts, params = _compiled(*querysets)
     if not parts:
         return {}
     columns = ", ".join(f"g{i}" for i in range(len(group)))
     select = f"{columns}, " if group else ""
-    # Only generated aliases and the ORM's own compiled SQL are interpolated; values are bound parameters.
-    sql = (f"SELECT {select}COUNT(DISTINCT v) FROM ({' UNION ALL '.join(parts)}) AS u "  # noqa: S608
+    # Only generated aliases, a fixed aggregate and the ORM's own compiled SQL are interpolated; values are bound
+    # parameters.
+    sql = (f"SELECT {select}{aggregate} FROM ({' UNION ALL '.join(parts)}) AS u "  # noqa: S608
            f"WHERE v IS NOT NULL{' GROUP BY ' + columns if group else ''}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -232,8 +240,15 @@ def _distinct_count(*querysets: QuerySet, group: tuple = ()) -> dict:
 
 
 def _counted(qs: QuerySet, value: str, group_fields=()) -> QuerySet:
-    """`qs` selecting `value` as v and each group field as g0, g1, ... for `_distinct_count`."""
+    """`qs` selecting `value` as v and each group field as g0, g1, ... for `_over`."""
     return qs.values(v=F(value), **{f"g{i}": F(name) for i, name in enumerate(group_fields)}).order_by()
+
+
+def _grouped(qs: QuerySet, fields: list[str], **aggregates) -> list[dict]:
+    """`aggregates` per distinct value of `fields`; one row for the whole of `qs` without fields."""
+    if not fields:
+        return [qs.aggregate(**aggregates)]
+    return list(qs.values(*fields).annotate(**aggregates).order_by())
 
 
 def _events(filters: Filters) -> tuple[Q, Q, Q, Q]:
@@ -244,70 +259,6 @@ def _events(filters: Filters) -> tuple[Q, Q, Q, Q]:
             _within(filters, "offering__starts_at"),
             Q(attended_at__isnull=False) & _within(filters, "attended_at"))
 
-
-def headline(scope: Scope, filters: Filters) -> dict:
-    """Every measure for the scope, filters and period, in a fixed number of queries."""
-    from courses.models import LessonPage
-
-    base_e, base_r = enrolments(scope, filters), registrations(scope, filters)
-    enrolled, completed, in_seminar_period, attended = _events(filters)
-    course = base_e.filter(enrolled | completed).aggregate(
-        enrolments=Count("pk", filter=enrolled),
-        completions=Count("pk", filter=completed),
-        cohort_completed=Count("pk", filter=enrolled & Q(status=Enrollment.Status.COMPLETED)),
-        learners=Count("user", filter=enrolled, distinct=True),
-        course_hours=Sum("offering__hours", filter=completed),
-    )
-    ended = Q(offering__ends_at__lt=timezone.now())
-    seminar = base_r.filter(in_seminar_period | attended).aggregate(
-        participants=Count("user", filter=in_seminar_period, distinct=True),
-        seminar_registrations=Count("pk", filter=in_seminar_period),
-        ended=Count("pk", filter=in_seminar_period & ended),
-        ended_attended=Count("pk", filter=in_seminar_period & ended & Q(attended_at__isnull=False)),
-    )
-    session_hours = (Attendance.objects.filter(present=True, registration__in=base_r)
-                     .filter(_within(filters, "session__starts_at"))
-                     .aggregate(hours=Sum("session__hours"))["hours"] or ZERO)
-    # Enrolments with activity in the period, then their learners: a semi-join per enrolment, not a join of
-    # every activity month back to its enrolment (half the time at regional scale, bench/metrics.py).
-    months = ActivityMonth.objects.filter(enrollment=OuterRef("pk"))
-    if filters.start:
-        months = months.filter(month__gte=month_start(filters.start))
-    if filters.end:
-        months = months.filter(month__lte=filters.end)
-    active = base_e.filter(Exists(months)).aggregate(n=Count("user", distinct=True))["n"]
-    # Course and seminar certificates counted apart: two indexable semi-joins instead of one OR.
-    valid = Certificate.objects.filter(status=Certificate.Status.VALID).filter(
-        _within(filters, "issued_on", dates=True))
-    certificates = (valid.filter(enrollment__in=base_e).count()
-                    + valid.filter(enrollment__isnull=True, registration__in=base_r).count())
-    finals = LessonPage.objects.filter(final_assessment=True).values("translation_key")
-    best = (QuizAttempt.objects.filter(enrollment__in=base_e, lesson_key__in=finals)
-            .filter(_within(filters, "created_at")).values("enrollment").annotate(best=Max("score_percent")))
-    average_score = best.aggregate(average=Avg("best"))["average"]
-    trained = _distinct_count(_counted(base_e.filter(completed), "user_id"),
-                              _counted(base_r.filter(attended), "user_id")).get((), 0)
-    institutions = _distinct_count(_counted(base_e.filter(enrolled), "institution_id"),
-                                   _counted(base_r.filter(in_seminar_period), "institution_id")).get((), 0)
-    course_hours = course["course_hours"] or ZERO
-    return {
-        "enrolments": course["enrolments"],
-        "active_learners": active,
-        "completions": course["completions"],
-        "completion_rate": _rate(course["cohort_completed"], course["enrolments"]),
-        "certificates": certificates,
-        "officials_trained": trained,
-        "institutions": institutions,
-        "training_hours": course_hours + session_hours,
-        "course_hours": course_hours,
-        "seminar_hours": session_hours,
-        "average_score": round(float(average_score), 1) if average_score is not None else None,
-        "seminar_participants": seminar["participants"],
-        "attendance_rate": _rate(seminar["ended_attended"], seminar["ended"]),
-    }
-
-
-# --- Breakdowns ------------------------------------------------------------------------------------------
 
 # Group name → field path on enrolments and on registrations.
 GROUPS = {
@@ -322,6 +273,8 @@ GROUPS = {
 
 @dataclass
 class Row:
+    """Every measure for one group (key: one value per grouping dimension; () for the whole population)."""
+
     key: tuple
     enrolments: int = 0
     completions: int = 0
@@ -329,11 +282,27 @@ class Row:
     learners: int = 0
     participants: int = 0
     officials_trained: int = 0
-    training_hours: Decimal = field(default_factory=lambda: ZERO)
+    course_hours: Decimal = field(default_factory=lambda: ZERO)
+    seminar_hours: Decimal = field(default_factory=lambda: ZERO)
+    # Computed only when asked for (`breakdown(..., full=True)`, the headline):
+    active_learners: int = 0
+    certificates: int = 0
+    institutions: int = 0
+    average_score: float | None = None
+    seminar_ended: int = 0
+    seminar_ended_attended: int = 0
 
     @property
     def completion_rate(self) -> float | None:
         return _rate(self.cohort_completed, self.enrolments)
+
+    @property
+    def training_hours(self) -> Decimal:
+        return self.course_hours + self.seminar_hours
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return _rate(self.seminar_ended_attended, self.seminar_ended)
 
 
 def _key_part(group: str, value):
@@ -346,50 +315,130 @@ def _key_part(group: str, value):
     return value if isinstance(value, int) else str(value)
 
 
-def breakdown(scope: Scope, filters: Filters, by: tuple[str, ...]) -> list[Row]:
-    """Measures per group (e.g. by=("country",) or ("country", "line")), sorted by enrolments then key.
-    Four queries whatever the number of groups."""
+def headline(scope: Scope, filters: Filters, *, live: bool = False) -> dict:
+    """Every measure for the scope, filters and period, in a fixed number of queries."""
+    row = breakdown(scope, filters, (), full=True, live=live)[0]
+    return {
+        "enrolments": row.enrolments,
+        "active_learners": row.active_learners,
+        "completions": row.completions,
+        "completion_rate": row.completion_rate,
+        "certificates": row.certificates,
+        "officials_trained": row.officials_trained,
+        "institutions": row.institutions,
+        "training_hours": row.training_hours,
+        "course_hours": row.course_hours,
+        "seminar_hours": row.seminar_hours,
+        "average_score": row.average_score,
+        "seminar_participants": row.participants,
+        "attendance_rate": row.attendance_rate,
+    }
+
+
+def breakdown(scope: Scope, filters: Filters, by: tuple[str, ...], *, full: bool = False,
+              live: bool = False) -> list[Row]:
+    """Measures per group (e.g. by=("country",) or ("country", "line"); () gives one row for everything), sorted
+    by enrolments then key. `full` adds the measures only the headline shows. Read from the stored snapshot
+    when it holds this period, scope and filters (`metrics.snapshot`) unless `live`; otherwise computed here in
+    a fixed number of queries whatever the number of groups (four; nine with `full`)."""
+    if not live:
+        from metrics import snapshot
+
+        stored = snapshot.stored_rows(scope, filters, by, full=full)
+        if stored is not None:
+            return stored
     e_fields = [GROUPS[name][0] for name in by]
     r_fields = [GROUPS[name][1] for name in by]
     base_e, base_r = enrolments(scope, filters), registrations(scope, filters)
     enrolled, completed, in_seminar_period, attended = _events(filters)
     rows: dict[tuple, Row] = {}
+    if not by:
+        rows[()] = Row(key=())
 
     def row(key) -> Row:
         key = tuple(_key_part(name, part) for name, part in zip(by, key, strict=True))
         return rows.setdefault(key, Row(key=key))
 
-    for item in (base_e.filter(enrolled | completed).values(*e_fields).annotate(
-            enrolments=Count("pk", filter=enrolled), completions=Count("pk", filter=completed),
-            cohort_completed=Count("pk", filter=enrolled & Q(status=Enrollment.Status.COMPLETED)),
-            learners=Count("user", filter=enrolled, distinct=True),
-            hours=Sum("offering__hours", filter=completed)).order_by()):
+    for item in _grouped(base_e.filter(enrolled | completed), e_fields,
+                         enrolments=Count("pk", filter=enrolled), completions=Count("pk", filter=completed),
+                         cohort_completed=Count("pk", filter=enrolled & Q(status=Enrollment.Status.COMPLETED)),
+                         learners=Count("user", filter=enrolled, distinct=True),
+                         hours=Sum("offering__hours", filter=completed)):
         target = row([item[name] for name in e_fields])
         target.enrolments, target.completions = item["enrolments"], item["completions"]
         target.cohort_completed, target.learners = item["cohort_completed"], item["learners"]
-        target.training_hours += item["hours"] or ZERO
-    for item in (base_r.filter(in_seminar_period).values(*r_fields)
-                 .annotate(participants=Count("user", distinct=True)).order_by()):
-        row([item[name] for name in r_fields]).participants = item["participants"]
+        target.course_hours += item["hours"] or ZERO
+    ended = Q(offering__ends_at__lt=timezone.now())
+    for item in _grouped(base_r.filter(in_seminar_period), r_fields,
+                         participants=Count("user", distinct=True),
+                         ended=Count("pk", filter=ended),
+                         ended_attended=Count("pk", filter=ended & Q(attended_at__isnull=False))):
+        target = row([item[name] for name in r_fields])
+        target.participants = item["participants"]
+        target.seminar_ended, target.seminar_ended_attended = item["ended"], item["ended_attended"]
     a_fields = [f"registration__{name}" for name in r_fields]
     attendance = Attendance.objects.filter(present=True, registration__in=base_r)
     if filters.topic and "topic" in by:
         # The queries above group on the join their topic filter made (the chosen topic only); so must this one.
         attendance = attendance.filter(registration__offering__topics=filters.topic)
-    for item in (attendance
-                 .filter(_within(filters, "session__starts_at")).values(*a_fields)
-                 .annotate(hours=Sum("session__hours")).order_by()):
-        row([item[name] for name in a_fields]).training_hours += item["hours"] or ZERO
-    trained = _distinct_count(_counted(base_e.filter(completed), "user_id", e_fields),
-                              _counted(base_r.filter(attended), "user_id", r_fields), group=tuple(by))
+    for item in _grouped(attendance.filter(_within(filters, "session__starts_at")), a_fields,
+                         hours=Sum("session__hours")):
+        row([item[name] for name in a_fields]).seminar_hours += item["hours"] or ZERO
+    trained = _over(_counted(base_e.filter(completed), "user_id", e_fields),
+                    _counted(base_r.filter(attended), "user_id", r_fields), group=tuple(by))
     for key, count in trained.items():
         row(key).officials_trained = count
+    if full:
+        _add_full_measures(row, by, filters, base_e, base_r)
     return sorted(rows.values(), key=lambda r: (-r.enrolments, -r.participants, [str(k) for k in r.key]))
 
 
-def monthly(scope: Scope, filters: Filters) -> list[dict]:
+def _add_full_measures(row, by: tuple[str, ...], filters: Filters, base_e: QuerySet, base_r: QuerySet) -> None:
+    """Active learners, certificates, institutions reached and the average final score, per group."""
+    from courses.models import LessonPage
+
+    e_fields = [GROUPS[name][0] for name in by]
+    r_fields = [GROUPS[name][1] for name in by]
+    enrolled, _completed, in_seminar_period, _attended = _events(filters)
+    # Enrolments with activity in the period, then their learners: a semi-join per enrolment, not a join of
+    # every activity month back to its enrolment (half the time at regional scale, bench/metrics.py).
+    months = ActivityMonth.objects.filter(enrollment=OuterRef("pk"))
+    if filters.start:
+        months = months.filter(month__gte=month_start(filters.start))
+    if filters.end:
+        months = months.filter(month__lte=filters.end)
+    for item in _grouped(base_e.filter(Exists(months)), e_fields, n=Count("user", distinct=True)):
+        row([item[name] for name in e_fields]).active_learners = item["n"]
+    # Course and seminar certificates counted apart: two indexable semi-joins instead of one OR.
+    valid = Certificate.objects.filter(status=Certificate.Status.VALID).filter(
+        _within(filters, "issued_on", dates=True))
+    for queryset, fields in ((valid.filter(enrollment__in=base_e), [f"enrollment__{name}" for name in e_fields]),
+                             (valid.filter(enrollment__isnull=True, registration__in=base_r),
+                              [f"registration__{name}" for name in r_fields])):
+        for item in _grouped(queryset, fields, n=Count("pk")):
+            row([item[name] for name in fields]).certificates += item["n"]
+    finals = LessonPage.objects.filter(final_assessment=True).values("translation_key")
+    best = (QuizAttempt.objects.filter(enrollment__in=base_e, lesson_key__in=finals)
+            .filter(_within(filters, "created_at"))
+            .values("enrollment", **{f"g{i}": F(f"enrollment__{name}") for i, name in enumerate(e_fields)})
+            .annotate(v=Max("score_percent")).order_by())
+    for key, average in _over(best, aggregate="AVG(v)", group=tuple(by)).items():
+        row(key).average_score = round(float(average), 1) if average is not None else None
+    institutions = _over(_counted(base_e.filter(enrolled), "institution_id", e_fields),
+                         _counted(base_r.filter(in_seminar_period), "institution_id", r_fields), group=tuple(by))
+    for key, count in institutions.items():
+        row(key).institutions = count
+
+
+def monthly(scope: Scope, filters: Filters, *, live: bool = False) -> list[dict]:
     """Per calendar month: enrolments (by request), completions (by completion), seminar participants (by
-    the seminar's start)."""
+    the seminar's start). From the stored months when they hold the period, scope and filters, unless `live`."""
+    if not live:
+        from metrics import snapshot
+
+        stored = snapshot.stored_monthly(scope, filters)
+        if stored is not None:
+            return stored
     base_e, base_r = enrolments(scope, filters), registrations(scope, filters)
     months: dict[datetime.date, dict] = defaultdict(lambda: {"enrolments": 0, "completions": 0,
                                                               "participants": 0})

@@ -24,3 +24,19 @@ def metrics_offerings_rebuild() -> int:
     """Nightly: recompute every offering from the live pages (publish-time sync keeps them current; this
     repairs anything changed outside the admin)."""
     return services.offerings_rebuild()
+
+
+@shared_task(soft_time_limit=540, time_limit=600)
+def metrics_snapshot_recent() -> int | None:
+    """Periodic: store again the figures of all time and of the periods that end in the last days or later."""
+    from metrics import snapshot
+
+    return snapshot.refresh_recent()
+
+
+@shared_task(soft_time_limit=3000, time_limit=3300)
+def metrics_snapshot_all() -> int | None:
+    """Nightly: store again the figures of every standard period (past changes included)."""
+    from metrics import snapshot
+
+    return snapshot.refresh_all()

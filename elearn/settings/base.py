@@ -255,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
     "metrics-report-sweep": {"task": "metrics.tasks.metrics_report_sweep", "schedule": 10 * 60},
     # Offerings recomputed from the live pages (publish keeps them current; this repairs anything else).
     "metrics-offerings-rebuild": {"task": "metrics.tasks.metrics_offerings_rebuild", "schedule": 24 * 60 * 60},
+    # Stored dashboard figures (metrics.snapshot): the periods still changing every ten minutes, all of them
+    # nightly. Figures older than 26 hours are never shown (the dashboard then counts live).
+    "metrics-snapshot-recent": {"task": "metrics.tasks.metrics_snapshot_recent", "schedule": 10 * 60},
+    "metrics-snapshot-all": {"task": "metrics.tasks.metrics_snapshot_all", "schedule": 24 * 60 * 60},
 }
 
 # --- Logging -------------------------------------------------------------------------------------------

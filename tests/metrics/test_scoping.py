@@ -119,10 +119,10 @@ def query_counts(scope, dataset) -> dict[tuple, int]:
     }
     calls = {}
     for name, filters in filter_sets.items():
-        calls["headline", name, ()] = lambda f=filters: selectors.headline(scope, f)
-        calls["monthly", name, ()] = lambda f=filters: selectors.monthly(scope, f)
+        calls["headline", name, ()] = lambda f=filters: selectors.headline(scope, f, live=True)
+        calls["monthly", name, ()] = lambda f=filters: selectors.monthly(scope, f, live=True)
         for by in GROUPINGS:
-            calls["breakdown", name, by] = lambda f=filters, by=by: selectors.breakdown(scope, f, by)
+            calls["breakdown", name, by] = lambda f=filters, by=by: selectors.breakdown(scope, f, by, live=True)
     counts = {}
     for key, call in calls.items():
         with CaptureQueriesContext(connection) as queries:
