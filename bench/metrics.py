@@ -85,6 +85,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests per variant before timing")
     parser.add_argument("--extra-requests", type=int, default=5,
                         help="timed requests per chart endpoint and for the CSV export (informational)")
+    parser.add_argument("--live-requests", type=int, default=3,
+                        help="timed requests per variant with the figures counted live (informational)")
     parser.add_argument("--explain", action="store_true",
                         help="print EXPLAIN (ANALYZE, BUFFERS) of the slowest statements of each variant")
     parser.add_argument("--regenerate", action="store_true",
@@ -880,6 +882,36 @@ def one_line(sql: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+@contextlib.contextmanager
+def counting_live():
+    """Stored figures treated as too old, so every selector counts live."""
+    from metrics import snapshot
+
+    kept = snapshot.MAX_AGE
+    snapshot.MAX_AGE = datetime.timedelta(0)
+    try:
+        yield
+    finally:
+        snapshot.MAX_AGE = kept
+
+
+def store_figures() -> None:
+    """What the nightly task does, then what the ten-minute one does, timed."""
+    from metrics import snapshot
+    from metrics.models import SnapshotFigure
+
+    began = time.monotonic()
+    periods = snapshot.periods()
+    snapshot.refresh(periods)
+    stored = time.monotonic() - began
+    began = time.monotonic()
+    recent = snapshot.recent_periods()
+    snapshot.refresh(recent)
+    print(f"Stored figures (metrics.snapshot): {len(periods)} periods, {SnapshotFigure.objects.count():,} rows, in "
+          f"{stored:.1f} s (the nightly refresh); the {len(recent)} periods under way in "
+          f"{time.monotonic() - began:.1f} s (the ten-minute refresh).", flush=True)
+
+
 def measure(args, generation: dict) -> None:
     from django.core.cache import cache
     from django.test import Client
@@ -956,10 +988,25 @@ def measure(args, generation: dict) -> None:
     for name, times in extras.items():
         print(f"  {name}: median {ms(statistics.median(times))} over {len(times)}")
 
+    live_times = {}
+    with counting_live():
+        for variant in (off, on):
+            fetch_cold(client, variant.url)
+            live_times[variant.name] = [fetch_cold(client, variant.url) for _ in range(args.live_requests)]
+    print("\ninformational, the same dashboard counted live (stored figures set aside, as for filters they do not "
+          "hold):")
+    for name, times in live_times.items():
+        print(f"  {name}: median {ms(statistics.median(times))} over {len(times)}")
+
     scope = selectors.Scope()
     figures = {"all filters off": selectors.headline(scope, selectors.Filters()),
                "three filters on": selectors.headline(scope, filters)}
     check_figures(generation, figures["all filters off"])
+    for name, variant_filters in (("all filters off", selectors.Filters()), ("three filters on", filters)):
+        live = selectors.headline(scope, variant_filters, live=True)
+        if live != figures[name]:
+            raise BenchError(f"stored figures differ from a live count ({name}): stored {figures[name]}, live {live}")
+    print("\nStored headline figures equal a live count for both variants.")
     print("\nheadline figures (what the dashboard shows):")
     for name, values in figures.items():
         print(f"  {name}: " + ", ".join(f"{key} {values[key]}" for key in (
@@ -999,6 +1046,7 @@ def main(argv=None) -> int:
         print("Data: " + ", ".join(f"{name} {count:,}" for name, count in sorted(generation["counts"].items())))
         print("Course pages are absent (one bench course holds the final-assessment lessons): enrolments have no "
               "`course`, so the language filter would match nothing; every other filter works.")
+        store_figures()
         measure(args, generation)
         print(f"\nMachine after the run: {describe_machine()}")
     except KeyboardInterrupt:

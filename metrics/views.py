@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-from metrics import selectors
+from metrics import selectors, snapshot
 from metrics.forms import MetricsFilterForm
 from metrics.presentation import (
     COLUMNS,
@@ -71,7 +71,7 @@ def dashboard(request):
     query = request.GET.urlencode()
     return render(request, "metrics/dashboard.html", {
         "form": form, "valid": valid, "scope": scope, "scope_name": scope_name(scope), "figures": figures,
-        "tables": tables, "trend": trend,
+        "tables": tables, "trend": trend, "as_of": snapshot.as_of(scope, filters),
         "columns": COLUMNS, "targets": target_progress(scope, year), "target_year": year,
         "country_chart_url": f"{reverse('metrics:chart', args=['country'])}?{query}",
         "trend_chart_url": f"{reverse('metrics:chart', args=['trend'])}?{query}",
