@@ -12,7 +12,6 @@ from accounts.models import Institution, User
 from courses.models import CoursePage, LessonPage
 from crm.models import ActionPlanLine, CrmCountry
 from enrolments.models import Enrollment
-from metrics import snapshot
 from metrics.models import ActivityMonth, CountryTarget, month_start
 from metrics.public import results_page_ensure
 from metrics.services import activity_backfill, offerings_rebuild
@@ -105,7 +104,6 @@ def seed_metrics(stdout) -> None:
             country=country, year=year + offset, measure=measure, action_plan_line=lines.get(line) if line else None,
             defaults={"target": target})
     results_page_ensure()
-    rows = snapshot.refresh_all() or 0
     stdout.write(f"Capacity metrics: offerings refreshed, {len(TARGETS)} country targets for {year}, public results "
-                 f"page at /resultados/, {rows} stored figures.")
+                 "page at /resultados/.")
 

@@ -78,6 +78,11 @@ def test_seed_demo_is_idempotent(full_demo):
     # one per role, the administrator, six more officials, and 14 per member state with past enrolments for the
     # capacity metrics (metrics/demo.py)
     assert before[1] == 11 + 14 * 11
+    # The dashboard's stored figures are there and agree with a live count.
+    from metrics import snapshot
+
+    assert snapshot.stored_rows(snapshot.Scope(), snapshot.Filters(), ()) is not None
+    assert snapshot.verify([snapshot.Period("all")]) == []
 
 
 def test_seed_demo_catalogue(client, full_demo):
