@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_seminars import _log_in
-from tests.browser.test_smoke import _artifact
+from tests.browser.screens import artifact as _artifact
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_smoke import _artifact
+from tests.browser.screens import artifact as _artifact
 
 UPCOMING = "/seminarios/seminario-hibrido-trata-personas-2027/"
 ONGOING = "/seminarios/taller-virtual-estadisticas-migratorias/"

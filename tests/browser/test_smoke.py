@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.screens import artifact as _artifact
+
 
 @pytest.mark.django_db(transaction=True)
 def test_home_languages_and_login(page, demo_site):
@@ -28,10 +30,3 @@ def test_home_languages_and_login(page, demo_site):
     expect(page.locator(".account-nav")).to_contain_text("Ana Lucía Pérez Morales")
     page.screenshot(path=_artifact("home-signed-in.png"), full_page=True)
 
-
-def _artifact(name: str) -> str:
-    import os
-
-    folder = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts", "screens")
-    os.makedirs(folder, exist_ok=True)
-    return os.path.join(folder, name)
