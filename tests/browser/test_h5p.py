@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.screens import artifact as _artifact
+from tests.browser.helpers import artifact as _artifact
 
 COURSE = "/cursos/identificacion-victimas-trata-fronteras/"
 LESSON = COURSE + "indicadores-control-migratorio/practica-interactiva-indicadores/"

@@ -7,7 +7,7 @@ session cookie set for one host name is never sent to the other.
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.screens import artifact as _artifact
+from tests.browser.helpers import artifact as _artifact
 
 LESSON = ("/cursos/identificacion-victimas-trata-fronteras/indicadores-control-migratorio/"
           "practica-interactiva-indicadores/")

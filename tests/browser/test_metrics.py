@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_seminars import _log_in
-from tests.browser.screens import artifact as _artifact
+from tests.browser.helpers import artifact as _artifact
+from tests.browser.helpers import log_in as _log_in
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.screens import artifact as _artifact
+from tests.browser.helpers import artifact as _artifact
+from tests.browser.helpers import log_in as _log_in
 
 UPCOMING = "/seminarios/seminario-hibrido-trata-personas-2027/"
 ONGOING = "/seminarios/taller-virtual-estadisticas-migratorias/"
@@ -15,13 +16,6 @@ TABLET = {"viewport": {"width": 768, "height": 1024}, "device_scale_factor": 2, 
 # WCAG 2.5.5 and the platforms' guidelines: touch targets of at least 44 × 44 CSS pixels (a little rounding allowed).
 TOUCH_TARGET = 43.5
 
-
-def _log_in(page, base_url: str, email: str, password: str) -> None:
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill(password)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    expect(page.locator(".account-nav")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)

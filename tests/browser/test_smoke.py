@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.screens import artifact as _artifact
+from tests.browser.helpers import artifact as _artifact
 
 
 @pytest.mark.django_db(transaction=True)

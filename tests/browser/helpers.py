@@ -1,0 +1,29 @@
+"""What browser journeys share: signing in, and screenshots of key screens for reviewers in
+test-artifacts/screens/ (README, "Tests"). Failing steps are screenshotted by pytest-playwright into
+test-artifacts/playwright/ (pyproject.toml's addopts)."""
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
+
+
+def artifact(name: str) -> str:
+    """The path for a screenshot called `name` (e.g. "seminar-roster.png"), its folder created."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    return str(SCREENS / name)
+
+
+def screen(page, name: str, *, full_page: bool = True) -> None:
+    """Keep what `page` shows now as test-artifacts/screens/<name>.png."""
+    page.screenshot(path=artifact(f"{name}.png"), full_page=full_page)
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    """Sign in through the public (Spanish) login form and wait for the account menu."""
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Correo electrónico").fill(email)
+    page.get_by_label("Contraseña").fill(password)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    expect(page.locator(".account-nav")).to_be_visible()
