@@ -147,3 +147,23 @@ def test_login_with_totp_asks_for_code(client, secretariat):
     code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
     client.post(response["Location"], {"code": code})
     assert int(client.session["_auth_user_id"]) == secretariat.pk
+
+
+@pytest.mark.parametrize(("prefix", "home"), [("", "/"), ("/en", "/en/"), ("/fr", "/fr/")])
+def test_signing_in_keeps_the_visitors_language(client, learner, prefix, home):
+    response = client.post(f"{prefix}/accounts/login/", {"login": learner.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    assert response.url == home
+    # An explicit destination still wins.
+    client.post(reverse("account_logout"))
+    response = client.post(f"{prefix}/accounts/login/?next=/enrolments/",
+                           {"login": learner.email, "password": DEFAULT_PASSWORD})
+    assert response.url == "/enrolments/"
+
+
+def test_confirming_the_address_in_english_lands_on_the_english_home(client):
+    client.post("/en/accounts/signup/", _signup_data(preferred_language="en"))
+    link = re.search(r"https?://\S+(/en/accounts/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    response = client.post(link)
+    assert response.status_code == 302
+    assert response.url == "/en/"
