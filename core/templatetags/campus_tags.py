@@ -2,9 +2,11 @@
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page
+
+from core.navigation import section_urls
 
 register = template.Library()
 
@@ -32,4 +34,18 @@ def language_switcher(context):
         else:
             url = translate_url(path, code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return {"links": links}
+
+
+@register.inclusion_tag("includes/main_nav.html", takes_context=True)
+def main_nav(context):
+    """The site's sections: courses, seminars and certificate verification; the current one is marked."""
+    request = context.get("request")
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    urls = section_urls(language)
+    links = [{"name": name, "url": urls[name]} for name in ("courses", "seminars") if urls.get(name)]
+    links.append({"name": "verify", "url": reverse("certificates:verify_form")})
+    path = request.path if request else ""
+    for link in links:  # aria-current: "page" on the section's own page, "true" anywhere inside it
+        link["current"] = "page" if path == link["url"] else "true" if path.startswith(link["url"]) else ""
     return {"links": links}
