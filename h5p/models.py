@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,7 @@ class H5PPackage(index.Indexed, models.Model):
         return self.title
 
     @property
+    @admin.display(description=_("Main library"))
     def main_library_label(self) -> str:
         return f"{self.main_library.machine_name} {self.main_library.major}.{self.main_library.minor}"
 
