@@ -21,6 +21,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            if "worker" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.celery_worker)
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +60,16 @@ def demo_site(transactional_db, live_server, browser):
         for open_page in context.pages:
             open_page.goto("about:blank")
     time.sleep(0.5)  # requests the browser just dropped may still be finishing on the server
+
+
+@pytest.fixture
+def worker(demo_site):
+    """A real Celery worker on a private queue for journeys whose steps run as tasks, or None where tasks run
+    eagerly (tests/browser/journey_worker.py). Depends on `demo_site`, so it stops before the database is flushed."""
+    from tests.browser.journey_worker import celery_worker
+
+    with celery_worker() as process:
+        yield process
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 test-artifacts/screens/ (README, "Tests"). Failing steps are screenshotted by pytest-playwright into
 test-artifacts/playwright/ (pyproject.toml's addopts)."""
 
+import time
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -27,3 +28,14 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("button", name="Iniciar sesión").click()
     expect(page.locator(".account-nav")).to_be_visible()
+
+
+def poll(query, *, timeout: float = 15.0):
+    """The first truthy result of `query()` within `timeout` seconds (the live server writes from its own thread);
+    the last falsy one when time is up."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = query()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.25)

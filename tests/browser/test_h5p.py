@@ -5,13 +5,13 @@ The player page (`iframe[data-h5p-block]`) runs h5p-standalone, which renders th
 """
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import artifact as _artifact
+from tests.browser.helpers import poll as _poll
 
 COURSE = "/cursos/identificacion-victimas-trata-fronteras/"
 LESSON = COURSE + "indicadores-control-migratorio/practica-interactiva-indicadores/"
@@ -36,16 +36,6 @@ def _content(page, block_id: str):
 
 def _status(page, block_id: str):
     return page.locator(f"section:has(iframe[data-h5p-block='{block_id}']) [data-h5p-status]")
-
-
-def _poll(query, *, timeout: float = 15.0):
-    """The first truthy result of `query()` within `timeout` seconds (the server writes from its own thread)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = query()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.25)
 
 
 def _attempt(email: str, block_id: str):
