@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from certificates import services
 from certificates.models import Certificate, CertificateTemplate
+from core.choosers import ViewPermissionChooserViewSet
 
 
 class CertificateTemplateViewSet(SnippetViewSet):
@@ -28,6 +29,8 @@ class CertificateViewSet(SnippetViewSet):
     list_filter = ["status", "kind", "issued_on"]
     search_fields = ["learner_name", "subject_title", "code"]
     inspect_view_enabled = True
+    # Its chooser would list every learner's certificate to any trainer or focal point (access-matrix test).
+    chooser_viewset_class = ViewPermissionChooserViewSet
     # Certificates come from completions, not from the admin form; they change only through revoke and reissue.
     add_to_admin_menu = False
     panels = []

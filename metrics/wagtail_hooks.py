@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.choosers import ViewPermissionChooserViewSet
 from metrics.models import CountryTarget
 
 
@@ -34,6 +35,8 @@ class CountryTargetViewSet(SnippetViewSet):
     add_to_admin_menu = False
     list_display = ["country", "year", "measure", "action_plan_line", "target"]
     list_filter = ["year", "measure"]
+    # Its chooser would list every country's targets to a focal point scoped to one (access-matrix test).
+    chooser_viewset_class = ViewPermissionChooserViewSet
 
 
 register_snippet(CountryTargetViewSet)
