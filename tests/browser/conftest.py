@@ -3,9 +3,12 @@
 Never downloads a browser: the executable is /usr/bin/chromium (`make test` installs it with apt).
 """
 
+import contextlib
 import os
+import re
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +18,14 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (rep_setup, rep_call, ...) for `demo_site`'s teardown."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 def pytest_collection_modifyitems(config, items):
@@ -48,7 +59,7 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def demo_site(transactional_db, live_server, browser):
+def demo_site(request, transactional_db, live_server, browser):
     """The demo content on the live server. Torn down before the database is flushed: every page is sent to
     about:blank first, because a page still loading (an H5P player's stylesheets) keeps the live server reading
     tables the flush truncates, and PostgreSQL then reports a deadlock and leaves the next test a broken database."""
@@ -56,6 +67,14 @@ def demo_site(transactional_db, live_server, browser):
 
     call_command("seed_demo", "--no-stored-figures", stdout=open(os.devnull, "w"))  # the dashboard counts live
     yield live_server.url
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:  # before the pages are sent away: pytest-playwright's shot comes later
+        folder = Path(__file__).resolve().parents[2] / "test-artifacts" / "playwright" / "failed"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.nodeid)
+        for number, open_page in enumerate(page for context in browser.contexts for page in context.pages):
+            with contextlib.suppress(Exception):
+                open_page.screenshot(path=str(folder / f"{name}-{number}.png"), full_page=True)
     for context in browser.contexts:
         for open_page in context.pages:
             open_page.goto("about:blank")

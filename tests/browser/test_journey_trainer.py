@@ -53,12 +53,19 @@ def _fill_title(page, title: str) -> None:
     field.press("Tab")
 
 
-def _submit_for_review(page, title: str) -> None:
-    """Once the last change is autosaved, submit the page to the Secretariat review workflow."""
-    expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/"), timeout=WAIT)
+def _autosaved(page) -> None:
+    """Wait until Wagtail has autosaved the last change (the form is then at the draft's edit URL). Before
+    inserting blocks into a new lesson: on a busy machine the first autosave came while a block was being
+    inserted, and the block's chooser never appeared."""
     page.wait_for_timeout(AUTOSAVE_DELAY)
+    expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/"), timeout=WAIT)
     expect(page.locator("#w-autosave-indicator")).to_have_attribute("data-w-autosave-state-value", "saved",
                                                                     timeout=WAIT)
+
+
+def _submit_for_review(page, title: str) -> None:
+    """Once the last change is autosaved, submit the page to the Secretariat review workflow."""
+    _autosaved(page)
     page.get_by_role("button", name="Más acciones").click()
     page.get_by_role("button", name="Enviar a Secretariat review").click()
     expect(page.get_by_role("status")).to_contain_text(f"La página '{title}' ha sido enviada para moderación",
@@ -111,6 +118,7 @@ def test_trainer_authors_a_course_the_secretariat_approves_it_and_it_goes_live(p
 
     _new_page_form(page, f"Añadir página hija a '{MODULE}'", "Nuevo: Lección")
     _fill_title(page, TEXT_LESSON)
+    _autosaved(page)
     _insert_block(page, "Texto")
     text = page.get_by_role("region", name=re.compile("^Texto")).get_by_role("textbox")
     text.click()
@@ -121,6 +129,7 @@ def test_trainer_authors_a_course_the_secretariat_approves_it_and_it_goes_live(p
     # Back on the module's page list: its next child.
     _new_page_form(page, "Añadir página hija", "Nuevo: Lección")
     _fill_title(page, H5P_LESSON)
+    _autosaved(page)
     _insert_block(page, "Actividad H5P")
     _choose(page, "Seleccionar Paquete H5P", PACKAGE_TITLE)
     expect(page.get_by_role("region", name=re.compile("^Actividad H5P"))).to_contain_text(PACKAGE_TITLE)
@@ -128,6 +137,7 @@ def test_trainer_authors_a_course_the_secretariat_approves_it_and_it_goes_live(p
 
     _new_page_form(page, "Añadir página hija", "Nuevo: Lección")
     _fill_title(page, QUIZ_LESSON)
+    _autosaved(page)
     _insert_block(page, "Cuestionario")
     question = page.get_by_role("region", name=re.compile("^Pregunta"))
     question.get_by_role("combobox", name="Tipo*").select_option(label="Verdadero / falso")
