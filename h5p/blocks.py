@@ -1,12 +1,34 @@
 """The "H5P activity" block for lessons."""
 
+from django.utils.functional import cached_property, lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 
+def _in_active_language(text: str, model) -> str:
+    return lazy(lambda: gettext(text) % {"object": model._meta.verbose_name}, str)()
+
+
+class PackageChooserBlock(SnippetChooserBlock):
+    """Wagtail's snippet chooser widget words its buttons once, in the language of the first form that uses it,
+    and the block keeps that widget for the life of the process: an editor working in English then read the
+    Spanish "Seleccionar …". Its texts are worded again at each rendering, in the editor's language."""
+
+    @cached_property
+    def widget(self):
+        widget = super().widget
+        model = self.target_model
+        # Wagtail's own messages (its catalogue translates them), with the model's name in the same language.
+        widget.choose_one_text = _in_active_language("Choose %(object)s", model)
+        widget.choose_another_text = _in_active_language("Choose another %(object)s", model)
+        widget.link_to_chosen_text = _in_active_language("Edit this %(object)s", model)
+        return widget
+
+
 class H5PActivityBlock(blocks.StructBlock):
-    package = SnippetChooserBlock("h5p.H5PPackage", label=_("H5P package"))
+    package = PackageChooserBlock("h5p.H5PPackage", label=_("H5P package"))
     title = blocks.CharBlock(label=_("Title"), required=False, max_length=200,
                              help_text=_("Shown above the activity; the package's title when empty."))
     weight = blocks.IntegerBlock(label=_("Weight"), default=1, min_value=1, max_value=100,
