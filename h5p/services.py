@@ -121,10 +121,29 @@ def _iri(value, field: str) -> str:
     return value
 
 
+def _contains_nul(value) -> bool:
+    """Whether any key or string in a parsed JSON value holds U+0000 (walked without recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def statement_clean(statement) -> dict:
     """Check the parts of a statement the platform relies on; return the parts it keeps."""
     if not isinstance(statement, dict):
         raise StatementError(_("The statement must be a JSON object."), code="shape")
+    # PostgreSQL's jsonb cannot hold U+0000: storing it would fail the request with a server error.
+    if _contains_nul(statement):
+        raise StatementError(_("The statement must not contain NUL characters."), code="nul")
     verb = statement.get("verb")
     obj = statement.get("object")
     if not isinstance(verb, dict) or not isinstance(obj, dict):
@@ -281,6 +300,9 @@ def _attempt_update(attempt: H5PAttempt, result: dict, *, verb: str, now) -> Non
 
 def user_data_save(*, user, lesson, block_id: str, data_type: str, sub_content_id: str, data: str | None) -> None:
     """Keep (or, with data None, forget) one piece of H5P state for the learner; refuse oversized state."""
+    # PostgreSQL text cannot hold U+0000: storing or even looking it up would fail with a server error.
+    if any("\x00" in value for value in (data or "", data_type, sub_content_id)):
+        raise StatementError(_("The saved state must not contain NUL characters."), code="nul")
     key = {"user": user, "lesson_key": lesson.translation_key, "block_id": block_id,
            "sub_content_id": sub_content_id[:64] or "0", "data_type": data_type[:64]}
     if data is None:

@@ -158,7 +158,8 @@ def user_data(request, token: str, data_type: str, sub_content_id: str):
         services.user_data_save(user=user, lesson=lesson, block_id=grant.block_id, data_type=data_type,
                                 sub_content_id=sub_content_id, data=None if data in (None, "", "0") else data)
     except ValidationError as error:
-        return JsonResponse({"success": False, "message": " ".join(error.messages)}, status=413)
+        return JsonResponse({"success": False, "message": " ".join(error.messages)},
+                            status=413 if error.code == "too_large" else 400)
     return JsonResponse({"success": True})
 
 
@@ -173,7 +174,8 @@ def xapi(request):
         # NaN and Infinity are not JSON (Python's parser accepts them): refuse them before anything is stored.
         payload = json.loads(request.body, parse_constant=_refuse_constant)
         lesson_id, block_id, statement = int(payload["lesson"]), str(payload["block"]), payload["statement"]
-    except (ValueError, KeyError, TypeError):
+    # RecursionError: deeply nested arrays (a few KB of "[") exhaust the parser's stack; not a server error.
+    except (ValueError, KeyError, TypeError, RecursionError):
         return JsonResponse({"error": _("Send JSON with lesson, block and statement.")}, status=400)
     lesson = selectors.live_lesson(lesson_id) if 0 < lesson_id < 2**31 else None
     activity = selectors.lesson_activity(lesson, block_id) if lesson is not None else None

@@ -28,7 +28,8 @@ def _parse_form(post) -> tuple[str, str, dict]:
 def _parse_json(body: bytes) -> tuple[object, object, object]:
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
+    # RecursionError: deeply nested arrays (a few KB of "[") exhaust the parser's stack; not a server error.
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise QuizInputError(_("The submission is not valid JSON."), code="bad_json") from error
     if not isinstance(data, dict):
         raise QuizInputError(_("The submission must be a JSON object."), code="bad_json")

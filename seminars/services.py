@@ -234,10 +234,13 @@ def attendance_import(*, actor, seminar: SeminarPage, content: bytes) -> int:
         seminar_key=seminar.translation_key, status=Status.CONFIRMED).select_related("user")}
     marks, errors = {}, []
     for number, raw in enumerate(rows, start=2):
-        row = {(key or "").strip().lower(): (value or "").strip() for key, value in raw.items()}
+        # Cells beyond the header land under the key None as a list: they are ignored, not a server error.
+        row = {key.strip().lower(): (value or "").strip() for key, value in raw.items() if key is not None}
         registration = registrations.get(row["email"].lower())
         session_ref = row["session"]
-        session = (sessions[int(session_ref) - 1] if session_ref.isdigit() and 0 < int(session_ref) <= len(sessions)
+        # isdigit() is also true for "²" and for thousands of digits, which int() refuses or chokes on.
+        number_given = session_ref.isascii() and session_ref.isdigit() and len(session_ref) <= 6
+        session = (sessions[int(session_ref) - 1] if number_given and 0 < int(session_ref) <= len(sessions)
                    else by_title.get(session_ref.lower()))
         present = row["present"].lower()
         if registration is None:
