@@ -105,7 +105,12 @@ class H5PAttempt(models.Model):
 
 
 class XAPIStatement(models.Model):
-    """An xAPI statement as the platform stored it: the actor is always the signed-in user, never the browser's."""
+    """An xAPI statement as the platform stored it: the actor is always the signed-in user, never the browser's.
+
+    The request only inserts the row; the learner's result (H5PAttempt), lesson completion and forwarding to the
+    LRS follow in a task (`aggregated_at` says it ran). When the browser gave the statement a UUID, the id is
+    derived from it and the user (services.statement_id), so a replayed statement is the same row.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
@@ -113,19 +118,28 @@ class XAPIStatement(models.Model):
     enrollment = models.ForeignKey("enrolments.Enrollment", verbose_name=_("enrolment"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     package = models.ForeignKey(H5PPackage, verbose_name=_("package"), on_delete=models.PROTECT, related_name="+")
+    # The page version the learner answered in (lesson_key names all its translations); completion reads its body.
+    lesson = models.ForeignKey("courses.LessonPage", verbose_name=_("lesson"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
     lesson_key = models.UUIDField(_("lesson identity"))
     block_id = models.CharField(_("activity block"), max_length=64)
     verb = models.CharField(_("verb"), max_length=255)
     statement = models.JSONField(_("statement"))
     stored_at = models.DateTimeField(_("stored"), default=timezone.now, db_index=True)
+    aggregated_at = models.DateTimeField(_("counted in the result"), null=True, blank=True)
     forwarded_at = models.DateTimeField(_("sent to the LRS"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("xAPI statement")
         verbose_name_plural = _("xAPI statements")
         ordering = ["stored_at"]
-        indexes = [models.Index(fields=["forwarded_at"], name="h5p_xapi_unforwarded",
-                                condition=models.Q(forwarded_at__isnull=True))]
+        indexes = [
+            models.Index(fields=["forwarded_at"], name="h5p_xapi_unforwarded",
+                         condition=models.Q(forwarded_at__isnull=True)),
+            # The sweep's list: small, since a statement leaves it seconds after it is stored.
+            models.Index(fields=["stored_at"], name="h5p_xapi_unaggregated",
+                         condition=models.Q(aggregated_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.verb} · {self.stored_at:%Y-%m-%d %H:%M}"

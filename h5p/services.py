@@ -2,11 +2,16 @@
 
 import logging
 import math
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -21,6 +26,9 @@ logger = logging.getLogger(__name__)
 MAX_SCORE = 1_000_000
 VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+# Statement ids derived from (user, browser's id) live in this UUIDv5 namespace; changing it would let replays of
+# statements stored before the change in again.
+STATEMENT_ID_NAMESPACE = uuid.UUID("906b423c-faa6-4a55-9abc-2d319ce0a88b")
 
 
 class PackageExists(ValidationError):
@@ -182,39 +190,144 @@ def activity_iri(lesson_key, block_id: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/h5p/activity/{lesson_key}/{block_id}"
 
 
-def xapi_record(*, user, enrollment, lesson, block_id: str, package: H5PPackage, statement: dict) -> H5PAttempt:
-    """Store one statement with the signed-in user as actor and update the learner's result for the activity.
+@dataclass(frozen=True)
+class Recorded:
+    """What the endpoint answers: the stored id, whether this request stored it (False: a replay, ignored) and the
+    learner's result with the statement counted (computed, not saved: the aggregation task saves it)."""
 
-    The actor, authority, id and stored time are the platform's, never the browser's. Scores are clamped to
-    0..max. A top-level "completed" or "answered" statement completes the activity; when every required activity
-    and quiz of the lesson is done, the lesson is completed (which may complete the course).
+    statement_id: uuid.UUID
+    created: bool
+    attempt: H5PAttempt
+
+
+def xapi_record(*, user, enrollment, lesson, block_id: str, package: H5PPackage, statement: dict) -> Recorded:
+    """Store one statement with the signed-in user as actor, in one INSERT; count it in the learner's result later.
+
+    The actor, authority and stored time are the platform's, never the browser's; the id is derived from the
+    browser's (statement_id), so a replayed statement is ignored. Scores are clamped to 0..max. The learner's
+    result, lesson/course completion and forwarding to the LRS run in the xapi_aggregate task once the row is
+    committed (in-process when Celery is eager).
     """
-    from enrolments.progress import lesson_assessments_check
-
     if enrollment is None or enrollment.status not in ("active", "completed"):
         raise PermissionDenied(_("Only learners enrolled in the course have their results recorded."))
     statement = statement_clean(statement)
     now = timezone.now()
-    verb = statement["verb"]["id"]
-    top_level = is_top_level(statement)
     stored = _statement_for_storage(statement, user=user, lesson_key=lesson.translation_key, block_id=block_id,
                                     now=now)
-    with transaction.atomic():
-        record = XAPIStatement.objects.create(
-            id=stored["id"], user=user, enrollment=enrollment, package=package, lesson_key=lesson.translation_key,
-            block_id=block_id, verb=verb[:255], statement=stored, stored_at=now,
-        )
-        attempt, _created = H5PAttempt.objects.select_for_update().get_or_create(
-            enrollment=enrollment, lesson_key=lesson.translation_key, block_id=block_id,
-            defaults={"package": package},
-        )
-        if top_level:
-            _attempt_update(attempt, stored.get("result", {}), verb=verb, now=now)
-        if attempt.completed:
-            lesson_assessments_check(enrollment=enrollment, lesson=lesson)
-    if settings.XAPI_LRS_URL:
-        transaction.on_commit(lambda: _forward_later(str(record.pk)))
+    record = XAPIStatement(
+        id=uuid.UUID(stored["id"]), user=user, enrollment=enrollment, package=package, lesson=lesson,
+        lesson_key=lesson.translation_key, block_id=block_id, verb=stored["verb"]["id"][:255], statement=stored,
+        stored_at=now,
+    )
+    created = _insert_unless_stored(record)
+    if created:
+        transaction.on_commit(lambda: _aggregate_later(str(record.pk)))
+    attempt = _attempt_preview(record)
+    return Recorded(statement_id=record.pk, created=created, attempt=attempt)
+
+
+def statement_id(*, user_id: int, client_id) -> uuid.UUID:
+    """The id a statement is stored (and sent to the LRS) under.
+
+    A UUID from the browser is combined with the user: the same statement sent again by the same learner maps to
+    the same row (the replay is ignored), while another learner's statement with the same id gets its own, so no
+    browser can block or overwrite someone else's statement. Without a usable id, a fresh one.
+    """
+    if isinstance(client_id, str):
+        try:
+            client = uuid.UUID(client_id)
+        except ValueError:
+            pass
+        else:
+            return uuid.uuid5(STATEMENT_ID_NAMESPACE, f"{user_id}:{client}")
+    return uuid.uuid4()
+
+
+def _insert_unless_stored(record: XAPIStatement) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; whether the row was inserted.
+
+    One statement, no read first: two concurrent replays cannot both insert. The primary key decides; a replay
+    racing an uncommitted first delivery waits for its commit, then inserts nothing, without an error (a
+    check-then-insert would have seen no row). bulk_create(ignore_conflicts=True) writes the same SQL but does not
+    say whether the row was new, so the compiled INSERT is run here to read the row count.
+    """
+    using = router.db_for_write(XAPIStatement)
+    query = InsertQuery(XAPIStatement, on_conflict=OnConflict.IGNORE)
+    query.insert_values([field for field in XAPIStatement._meta.local_concrete_fields if not field.generated],
+                        [record])
+    [(sql, params)] = query.get_compiler(using=using).as_sql()
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
+
+
+def _attempt_preview(record: XAPIStatement) -> H5PAttempt:
+    """The learner's result as it stands, with this statement counted in memory (one read, nothing saved).
+
+    Counting is idempotent, so a statement the task already counted (eager Celery, a replay) is not shown twice.
+    """
+    attempt = H5PAttempt.objects.filter(enrollment=record.enrollment, lesson_key=record.lesson_key,
+                                        block_id=record.block_id).first()
+    if attempt is None:
+        attempt = H5PAttempt(enrollment=record.enrollment, lesson_key=record.lesson_key, block_id=record.block_id,
+                             package=record.package, updated_at=record.stored_at)
+    if is_top_level(record.statement):
+        _attempt_apply(attempt, record.statement.get("result") or {}, verb=record.verb, at=record.stored_at)
     return attempt
+
+
+def _aggregate_later(statement_id: str) -> None:
+    """Queue the statement's aggregation. The learner's request never fails for it: a statement not queued now
+    (broker down) or whose task failed is counted by the periodic sweep (xapi_aggregate_pending)."""
+    from h5p.tasks import xapi_aggregate
+
+    try:
+        xapi_aggregate.delay(statement_id)
+    except Exception:  # noqa: BLE001 - logged; the sweep counts it
+        logger.warning("xAPI statement %s not queued for aggregation; the sweep will count it", statement_id,
+                       exc_info=True)
+
+
+def xapi_aggregate(*, statement_id) -> bool:
+    """Count one stored statement in the learner's result and complete the lesson (and course) when it is done;
+    then queue it for the LRS. True if it was counted now, False if it was counted before (or is gone).
+
+    Exactly once: the row is claimed under a lock in the same transaction that updates the result, so a retry,
+    a sweep or a second delivery of the task finds it counted and does nothing.
+    """
+    from enrolments.progress import lesson_assessments_check
+
+    with transaction.atomic():
+        record = XAPIStatement.objects.select_for_update().filter(pk=statement_id, aggregated_at__isnull=True).first()
+        if record is None:
+            return False
+        enrollment = record.enrollment  # None when the enrolment was deleted since: nothing to count it in
+        if enrollment is not None:
+            attempt, _created = H5PAttempt.objects.select_for_update().get_or_create(
+                enrollment=enrollment, lesson_key=record.lesson_key, block_id=record.block_id,
+                defaults={"package_id": record.package_id, "updated_at": record.stored_at},
+            )
+            if is_top_level(record.statement):
+                _attempt_apply(attempt, record.statement.get("result") or {}, verb=record.verb, at=record.stored_at)
+                attempt.save()
+            if attempt.completed and record.lesson is not None:
+                lesson_assessments_check(enrollment=enrollment, lesson=record.lesson)
+        XAPIStatement.objects.filter(pk=record.pk).update(aggregated_at=timezone.now())
+        if settings.XAPI_LRS_URL:
+            transaction.on_commit(lambda: _forward_later(str(record.pk)))
+    return True
+
+
+def xapi_aggregate_pending(*, limit: int = 1000, min_age: timedelta = timedelta(minutes=1)) -> int:
+    """Queue statements stored at least `min_age` ago and still not counted (their task was never queued or was
+    lost), oldest first; returns how many were queued. Younger ones are left to the task queued for them."""
+    from h5p.tasks import xapi_aggregate
+
+    pending = list(XAPIStatement.objects.filter(aggregated_at__isnull=True, stored_at__lte=timezone.now() - min_age)
+                   .order_by("stored_at").values_list("pk", flat=True)[:limit])
+    for pk in pending:
+        xapi_aggregate.delay(str(pk))
+    return len(pending)
 
 
 def _forward_later(statement_id: str) -> None:
@@ -234,10 +347,8 @@ def _forward_later(statement_id: str) -> None:
 
 
 def _statement_for_storage(statement: dict, *, user, lesson_key, block_id: str, now) -> dict:
-    import uuid
-
     stored = dict(statement)
-    stored["id"] = str(uuid.uuid4())
+    stored["id"] = str(statement_id(user_id=user.pk, client_id=statement.get("id")))
     stored["actor"] = {"objectType": "Agent", "name": user.full_name or user.email,
                        "account": {"homePage": settings.SITE_URL, "name": str(user.pk)}}
     stored["authority"] = {"objectType": "Agent", "name": "Campus CRM",
@@ -280,20 +391,31 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-def _attempt_update(attempt: H5PAttempt, result: dict, *, verb: str, now) -> None:
+def _attempt_apply(attempt: H5PAttempt, result: dict, *, verb: str, at) -> None:
+    """Count a top-level statement stored at `at` in the attempt (not saved). Counting the same statement again
+    changes nothing, and the order statements are counted in does not matter: the score shown is the newest
+    statement's, the best percentage the best of all, completion the earliest and success once passed."""
     score = result.get("score") or {}
     if "raw" in score and score.get("max"):
-        attempt.score, attempt.max_score = _decimal(score["raw"]), _decimal(score["max"])
-        percent = (attempt.score * 100 / attempt.max_score).quantize(Decimal("0.01"))
+        raw, high = _decimal(score["raw"]), _decimal(score["max"])
+    else:
+        raw = high = None
+    # A maximum below 0.005 rounds to 0.00: no percentage can be made of it.
+    if raw is not None and high:
+        percent = (raw * 100 / high).quantize(Decimal("0.01"))
+        # A statement counted late (swept after a broker outage) must not replace a newer score.
+        if attempt.score is None or at >= attempt.updated_at:
+            attempt.score, attempt.max_score = raw, high
         if attempt.best_percent is None or percent > attempt.best_percent:
             attempt.best_percent = percent
     if verb in (VERB_COMPLETED, VERB_ANSWERED):
         if not attempt.completed:
-            attempt.completed, attempt.completed_at = True, now
+            attempt.completed, attempt.completed_at = True, at
+        elif attempt.completed_at is None or at < attempt.completed_at:
+            attempt.completed_at = at
     if isinstance(result.get("success"), bool):
         attempt.success = bool(attempt.success) or result["success"]
-    attempt.updated_at = now
-    attempt.save()
+    attempt.updated_at = max(attempt.updated_at, at)
 
 
 # --- Saved state ---------------------------------------------------------------------------------------------------

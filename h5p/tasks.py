@@ -1,16 +1,35 @@
-"""Sending stored xAPI statements to a Learning Record Store, when one is configured."""
+"""Counting stored xAPI statements in learners' results, and sending them to a Learning Record Store when one is
+configured."""
 
 import base64
 import json
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from celery import shared_task
 from django.conf import settings
+from django.db import OperationalError
 from django.utils import timezone
 
+from h5p import services
 from h5p.models import XAPIStatement
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=5, retry_backoff_max=300, retry_jitter=True,
+             max_retries=5)
+def xapi_aggregate(statement_id: str) -> str:
+    """Count one statement in the learner's result, complete what it completes, queue it for the LRS; a second run
+    does nothing. Retried on a deadlock or a lost database connection (nothing was counted then)."""
+    return "aggregated" if services.xapi_aggregate(statement_id=statement_id) else "skipped"
+
+
+@shared_task
+def xapi_aggregate_pending(limit: int = 1000, min_age_seconds: int = 60) -> int:
+    """Periodic sweep: queue statements not counted a minute after they were stored (broker down when the request
+    queued them, task lost); returns how many were queued."""
+    return services.xapi_aggregate_pending(limit=limit, min_age=timedelta(seconds=min_age_seconds))
 
 
 class LRSUnavailable(Exception):

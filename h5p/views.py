@@ -165,7 +165,10 @@ def user_data(request, token: str, data_type: str, sub_content_id: str):
 
 @require_POST
 def xapi(request):
-    """Record one statement for the signed-in learner: {"lesson": id, "block": id, "statement": {...}}."""
+    """Record one statement for the signed-in learner: {"lesson": id, "block": id, "statement": {...}}.
+
+    Answers 201 with the learner's result counting the statement, or 200 when the statement was stored before.
+    """
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Sign in to record your results.")}, status=401)
     if len(request.body) > settings.XAPI_STATEMENT_MAX_BYTES:
@@ -184,17 +187,19 @@ def xapi(request):
     allowed, enrollment = selectors.may_play(user=request.user, lesson=lesson)
     if not allowed:
         return JsonResponse({"error": _("You may not do this activity.")}, status=403)
-    package = H5PPackage.objects.filter(pk=activity.package_id).first()
+    package = H5PPackage.objects.filter(pk=activity.package_id).only("pk").first()
     if package is None:
         return JsonResponse({"error": _("There is no such activity.")}, status=404)
     try:
-        attempt = services.xapi_record(user=request.user, enrollment=enrollment, lesson=lesson, block_id=block_id,
-                                       package=package, statement=statement)
+        recorded = services.xapi_record(user=request.user, enrollment=enrollment, lesson=lesson, block_id=block_id,
+                                        package=package, statement=statement)
     except PermissionDenied as error:
         return JsonResponse({"error": str(error)}, status=403)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    return JsonResponse({"stored": True, "result": attempt_json(attempt)}, status=201)
+    # A replay (same statement id from the same learner) is acknowledged like the first delivery, without a row.
+    return JsonResponse({"stored": True, "duplicate": not recorded.created, "id": str(recorded.statement_id),
+                         "result": attempt_json(recorded.attempt)}, status=201 if recorded.created else 200)
 
 
 def _refuse_constant(name: str):

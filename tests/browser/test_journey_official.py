@@ -149,8 +149,10 @@ def test_official_signs_up_learns_and_verifies_the_certificate(page, demo_site, 
     status = page.locator("section:has(iframe[data-h5p-block='h5p-yes-no']) [data-h5p-status]")
     expect(status).to_contain_text("Your score: 1 of 1.")
     screen(page, "journey-official-h5p-answered")
-    page.reload()
-    expect(page.get_by_text("Lesson completed")).to_be_visible()
+    # The worker counts the statement (h5p.tasks.xapi_aggregate) moments after the answer: reload until it has.
+    completed = page.get_by_text("Lesson completed")
+    assert _poll(lambda: page.reload() is not None and completed.count() > 0, timeout=30)
+    expect(completed).to_be_visible()
     page.get_by_role("link", name=re.compile(TEXT_LESSONS_AFTER_PRACTICE[0])).click()
     for title in TEXT_LESSONS_AFTER_PRACTICE:
         _mark_complete(page, title)

@@ -1,16 +1,17 @@
 """The xAPI endpoint: statements are stored with the signed-in learner as actor, scores are clamped, results and
-lesson/course completion follow, and statements are forwarded to an LRS when one is configured."""
+lesson/course completion follow (counted by the xapi_aggregate task once the statement is committed), and
+statements are forwarded to an LRS when one is configured. Duplicates and the task itself: test_xapi_ingest.py."""
 
 import json
 from unittest import mock
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from enrolments.models import Enrollment, LessonProgress
 from h5p.models import H5PAttempt, XAPIStatement
-from h5p.services import VERB_ANSWERED, VERB_COMPLETED, activity_iri
+from h5p.services import VERB_ANSWERED, VERB_COMPLETED, activity_iri, statement_id
 from tests.factories import UserFactory
 from tests.h5p.conftest import ACTIVITY_ID, enrol, h5p_block, import_sample, lesson_with_h5p, teach
 
@@ -38,10 +39,16 @@ def statement(verb: str = VERB_ANSWERED, *, raw=1, min_=0, max_=1, success: bool
     return body
 
 
-def post(client, lesson, data, block: str = ACTIVITY_ID):
+def post(client, lesson, data, block: str = ACTIVITY_ID, *, commit: bool = True):
+    """POST a statement. In production the endpoint's INSERT commits at once and the aggregation task is queued on
+    commit (run in-process: Celery is eager in tests); here the test's transaction never commits, so the callbacks
+    are run as it would. `commit=False` leaves them to the caller's own django_capture_on_commit_callbacks."""
     payload = data if isinstance(data, (str, bytes)) else json.dumps(
         {"lesson": lesson.pk, "block": block, "statement": data})
-    return client.post(XAPI_URL, payload, content_type="application/json")
+    if not commit:
+        return client.post(XAPI_URL, payload, content_type="application/json")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(XAPI_URL, payload, content_type="application/json")
 
 
 @pytest.fixture
@@ -61,9 +68,9 @@ def test_answered_statement_is_stored_with_the_session_user_as_actor(learner_cli
     response = post(learner_client, h5p_lesson, statement(raw=1, max_=1, success=True))
 
     assert response.status_code == 201, response.content
-    assert response.json() == {"stored": True,
-                               "result": {"score": 1.0, "max_score": 1.0, "completed": True, "success": True}}
     record = XAPIStatement.objects.get()
+    assert response.json() == {"stored": True, "duplicate": False, "id": str(record.pk),
+                               "result": {"score": 1.0, "max_score": 1.0, "completed": True, "success": True}}
     assert (record.user, record.enrollment, record.package) == (learner, h5p_enrolment, h5p_package)
     assert (record.lesson_key, record.block_id, record.verb) == (h5p_lesson.translation_key, ACTIVITY_ID,
                                                                  VERB_ANSWERED)
@@ -84,14 +91,18 @@ def test_answered_statement_is_stored_with_the_session_user_as_actor(learner_cli
     assert attempt.package == h5p_package
 
 
-def test_browser_chosen_statement_id_and_stored_time_are_replaced(learner_client, h5p_lesson):
+def test_browser_chosen_statement_id_and_stored_time_are_replaced(learner_client, learner, h5p_lesson):
+    """The browser's id only names the statement among the learner's own: the stored id is derived from it and
+    the user, so no browser can choose (or collide with) the id another learner's statement is stored under."""
     sent = statement(id="00000000-0000-0000-0000-000000000001", stored="1999-01-01T00:00:00Z",
                      authority=FORGED_ACTOR)
 
     assert post(learner_client, h5p_lesson, sent).status_code == 201
 
-    stored = XAPIStatement.objects.get().statement
+    record = XAPIStatement.objects.get()
+    stored = record.statement
     assert stored["id"] != sent["id"]
+    assert stored["id"] == str(record.pk) == str(statement_id(user_id=learner.pk, client_id=sent["id"]))
     assert not stored["stored"].startswith("1999")
     assert stored["authority"]["name"] == "Campus CRM"
 
@@ -327,7 +338,7 @@ def test_completing_the_only_required_activity_completes_lesson_and_course_once(
 ):
     with mock.patch("enrolments.events.course_completed") as completed, \
             django_capture_on_commit_callbacks(execute=True):
-        assert post(learner_client, h5p_lesson, statement()).status_code == 201
+        assert post(learner_client, h5p_lesson, statement(), commit=False).status_code == 201
 
     progress = LessonProgress.objects.get(enrollment=h5p_enrolment, lesson_key=h5p_lesson.translation_key)
     assert progress.status == LessonProgress.Status.COMPLETED
@@ -339,7 +350,7 @@ def test_completing_the_only_required_activity_completes_lesson_and_course_once(
 
     with mock.patch("enrolments.events.course_completed") as again, \
             django_capture_on_commit_callbacks(execute=True):
-        assert post(learner_client, h5p_lesson, statement(raw=0, success=False)).status_code == 201
+        assert post(learner_client, h5p_lesson, statement(raw=0, success=False), commit=False).status_code == 201
 
     again.assert_not_called()
     h5p_enrolment.refresh_from_db()
@@ -462,7 +473,7 @@ def test_statement_is_forwarded_to_the_lrs_after_commit(learner_client, h5p_less
     lrs.return_value = lrs_answer(204)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert post(learner_client, h5p_lesson, statement()).status_code == 201
+        assert post(learner_client, h5p_lesson, statement(), commit=False).status_code == 201
         assert not lrs.called  # only once the statement is committed
     assert callbacks
 
@@ -484,7 +495,7 @@ def test_forwarding_again_after_success_sends_nothing(learner_client, h5p_lesson
 
     lrs.return_value = lrs_answer(204)
     with django_capture_on_commit_callbacks(execute=True):
-        post(learner_client, h5p_lesson, statement())
+        post(learner_client, h5p_lesson, statement(), commit=False)
     record = XAPIStatement.objects.get()
     forwarded_at = record.forwarded_at
 
@@ -501,7 +512,7 @@ def test_lrs_conflict_counts_as_forwarded(learner_client, h5p_lesson, lrs, djang
 
     lrs.side_effect = urllib.error.HTTPError(LRS_URL, 409, "Conflict", {}, None)
     with django_capture_on_commit_callbacks(execute=True):
-        post(learner_client, h5p_lesson, statement())
+        post(learner_client, h5p_lesson, statement(), commit=False)
 
     assert XAPIStatement.objects.get().forwarded_at is not None
 
@@ -512,7 +523,7 @@ def test_lrs_unavailable_never_fails_the_learner_and_the_sweep_sends_later(learn
 
     lrs.return_value = lrs_answer(503)
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(learner_client, h5p_lesson, statement())
+        response = post(learner_client, h5p_lesson, statement(), commit=False)
     assert response.status_code == 201  # the result is recorded whatever the LRS says
     lrs.assert_called_once()  # one attempt in-process (no broker), no retries inside the request
     record = XAPIStatement.objects.get()
@@ -548,7 +559,7 @@ def test_lrs_client_error_is_not_retried_and_stays_unforwarded(learner_client, h
 
     lrs.side_effect = urllib.error.HTTPError(LRS_URL, 400, "Bad Request", {}, None)
     with django_capture_on_commit_callbacks(execute=True):
-        assert post(learner_client, h5p_lesson, statement()).status_code == 201
+        assert post(learner_client, h5p_lesson, statement(), commit=False).status_code == 201
 
     lrs.assert_called_once()
     assert XAPIStatement.objects.get().forwarded_at is None
@@ -557,7 +568,7 @@ def test_lrs_client_error_is_not_retried_and_stays_unforwarded(learner_client, h
 def test_no_lrs_configured_sends_nothing(learner_client, h5p_lesson, settings, django_capture_on_commit_callbacks):
     settings.XAPI_LRS_URL = ""
     with mock.patch("urllib.request.urlopen") as urlopen, django_capture_on_commit_callbacks(execute=True):
-        assert post(learner_client, h5p_lesson, statement()).status_code == 201
+        assert post(learner_client, h5p_lesson, statement(), commit=False).status_code == 201
 
     urlopen.assert_not_called()
     assert XAPIStatement.objects.get().forwarded_at is None
