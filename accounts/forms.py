@@ -78,3 +78,45 @@ class CampusUserEditForm(FocalPointCountryMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         model = User
         fields = [*_ADMIN_FIELDS, "is_active"]
+
+
+class ErasureForm(forms.Form):
+    """Erasing one's own account: the current password and an explicit confirmation."""
+
+    password = forms.CharField(label=_("Current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and personal data will be erased and that this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm that you want to erase your account.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="password")
+        return password
+
+
+class StaffErasureForm(forms.Form):
+    """The Secretariat acting on a learner's request: find the learner by e-mail, then download or erase."""
+
+    email = forms.EmailField(label=_("Learner's e-mail address"))
+    confirm = forms.BooleanField(
+        label=_("The learner asked for their account to be erased; I understand this cannot be undone."),
+        required=False,
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        learner = User.objects.filter(email__iexact=email, erased_at__isnull=True).first()
+        if learner is None:
+            raise forms.ValidationError(_("No account has this e-mail address."), code="unknown")
+        if learner.is_superuser or learner.has_staff_role:
+            raise forms.ValidationError(
+                _("This is a staff account: remove its roles before erasing it."), code="staff")
+        self.learner = learner
+        return email

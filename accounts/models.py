@@ -78,6 +78,11 @@ class User(AbstractUser):
         help_text=_("Only for country focal points: the one country whose officials they manage."),
     )
 
+    # Set by accounts.privacy.personal_data_erase: the row stays (statistics count it) but holds no personal data.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
+    erased_by = models.ForeignKey("self", verbose_name=_("erasure requested by"), null=True, blank=True,
+                                  editable=False, on_delete=models.SET_NULL, related_name="+")
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
@@ -103,6 +108,10 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @cached_property
     def role_names(self) -> frozenset[str]:

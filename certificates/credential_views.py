@@ -43,7 +43,8 @@ def status_list(request):
 def credential(request, code: str):
     """The certificate as a signed Open Badges 3.0 credential, for whoever may download its PDF."""
     certificate = certificate_by_code(code)
-    if (certificate is None or certificate.status == Certificate.Status.PENDING
+    # An erased holder's certificate names nobody any more: there is no subject left to sign a credential for.
+    if (certificate is None or certificate.status == Certificate.Status.PENDING or certificate.user.is_erased
             or not may_download(user=request.user, certificate=certificate)):
         raise Http404
     response = HttpResponse(credentials.credential_jwt(certificate), content_type=credentials.MEDIA_TYPE)

@@ -4,7 +4,7 @@ from certificates.models import Certificate
 
 
 def certificate_by_code(code: str) -> Certificate | None:
-    return Certificate.objects.select_related("template", "superseded_by").filter(code=code).first()
+    return Certificate.objects.select_related("template", "superseded_by", "user").filter(code=code).first()
 
 
 def may_download(*, user, certificate: Certificate) -> bool:

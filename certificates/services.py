@@ -103,7 +103,9 @@ def current_certificate(*, user, course_key, kind=Certificate.Kind.COMPLETION) -
             .exclude(status=Certificate.Status.SUPERSEDED).first())
 
 
-def _certificate_once(*, user, course_key, kind, fields: dict, language_source: str, title) -> Certificate:
+def _certificate_once(*, user, course_key, kind, fields: dict, language_source: str, title) -> Certificate | None:
+    if user.is_erased:
+        return None  # the person's data was erased (accounts.privacy): no new document may name them
     if existing := current_certificate(user=user, course_key=course_key, kind=kind):
         return existing
     template = fields["template"]
@@ -158,14 +160,28 @@ def certificate_render(*, certificate_id: int) -> Certificate | None:
 
 
 def _store_pdf(certificate: Certificate, pdf: bytes) -> None:
-    """Write the PDF under its code's name (replacing an earlier attempt's file) and record its SHA-256."""
+    """Write the PDF under its code's name and record it and its SHA-256 (the caller saves the row).
+
+    A failed write (a full disk: OSError ENOSPC, often only when the file is closed) leaves no partial file, and
+    the file the row pointed to (a re-render's) is kept until the new one is written and the row committed, so
+    a certificate never references a missing or half-written PDF."""
     storage = certificate.pdf.storage
+    previous = certificate.pdf.name
     name = f"{certificate.code[:2]}/{certificate.code}.pdf"
-    if storage.exists(name):
-        storage.delete(name)
-    certificate.pdf.save(name, ContentFile(pdf), save=False)
+    if name != previous and storage.exists(name):
+        storage.delete(name)  # left by an attempt whose transaction rolled back
+    target = storage.get_available_name(name) if storage.exists(name) else name
+    try:
+        saved = storage.save(target, ContentFile(pdf))
+    except OSError:
+        if storage.exists(target):
+            storage.delete(target)
+        raise
+    certificate.pdf.name = saved
     certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     certificate.rendered_at = timezone.now()
+    if previous and previous != saved:
+        transaction.on_commit(lambda: storage.delete(previous))
 
 
 def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certificate:
@@ -202,6 +218,9 @@ def certificate_reissue(*, certificate: Certificate, user, learner_name: str = "
                .get(pk=certificate.pk))
         if old.status == Certificate.Status.SUPERSEDED:
             raise ValidationError(_("This certificate was already replaced."), code="status")
+        if old.user.is_erased:
+            raise ValidationError(_("The holder's personal data was erased: the certificate cannot be reissued."),
+                                  code="erased")
         old.status = Certificate.Status.SUPERSEDED
         old.save(update_fields=["status"])
         new = Certificate.objects.create(
@@ -261,7 +280,8 @@ def certificate_rerender(*, certificate_id: int) -> Certificate | None:
 
     with transaction.atomic():
         certificate = (Certificate.objects.select_for_update(of=("self",)).select_related("template")
-                       .filter(pk=certificate_id, status=Certificate.Status.VALID).first())
+                       .filter(pk=certificate_id, status=Certificate.Status.VALID, user__erased_at__isnull=True)
+                       .first())
         if certificate is None:
             return None
         _store_pdf(certificate, certificate_pdf(certificate))

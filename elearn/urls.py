@@ -31,6 +31,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/2fa/totp/activate/", activate_totp_for_staff),
+    path("accounts/my-data/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("enrolments/", include("enrolments.urls")),
     path("quizzes/", include("quizzes.urls")),

@@ -91,6 +91,10 @@ EXPECTED = {
     "mfa_view_recovery_codes": Case(("login",) + ("deny",) * 5),
     "mfa_generate_recovery_codes": Case(("login",) + ("redirect",) * 5),
     "mfa_download_recovery_codes": Case(("login",) + ("deny",) * 5),
+    # --- Personal data (accounts.privacy): each signed-in user sees and downloads only their own
+    "accounts:my_data": Case(SIGNED_IN),
+    "accounts:my_data_export": Case(SIGNED_IN),
+    "accounts:erased": Case(PUBLIC),  # the confirmation shown after an erasure, to someone already signed out
     # --- Learner pages
     "enrolments:dashboard": Case(SIGNED_IN),
     "certificates:verify_form": Case(PUBLIC),
@@ -115,6 +119,7 @@ EXPECTED = {
     "certificates_job": Case(OTHERS_STAFF_OBJECT, _pk("certificate_job")),
     "certificates_job_status": Case(OTHERS_STAFF_OBJECT, _pk("certificate_job")),
     "certificates_job_download": Case(OTHERS_STAFF_OBJECT, _pk("certificate_job")),
+    "accounts_personal_data": Case(SECRETARIAT),  # learners' data requests, handled by the Secretariat
     "certificates_revoke": Case(SECRETARIAT, _pk("certificate")),
     "certificates_reissue": Case(SECRETARIAT, _pk("certificate")),
     "seminars_requests:queue": Case(("login", "login|deny", "login|deny", "deny", "ok", "ok")),
@@ -176,6 +181,7 @@ POST_ONLY = {
     "enrolments_approvals:reject": "decides a request (POST)",
     "seminars_requests:nominate": "nominates officials (require_POST)",
     "seminars_requests:decide": "decides a registration (require_POST)",
+    "accounts:my_data_erase": "erases the signed-in user's own account after a password check (require_POST)",
 }
 
 # Patterns that no request can reach: an earlier pattern answers the same paths.
