@@ -7,7 +7,7 @@ UV := $(VENV)/bin/uv
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 
-.PHONY: demo test install install-dev npm messages pdf-libs chromium serve lint clean
+.PHONY: demo test install install-dev npm messages pdf-libs chromium serve lint audit demo-code clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ demo: install
 
 test: install-dev chromium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The demo's focal point, Secretariat and administrator sign in with a two-step code: this prints the current one.
+demo-code:
+	@$(MANAGE) demo_totp
+
+# Known vulnerabilities in the locked production dependencies (pip-audit; .ci/run runs it too).
+audit: install-dev
+	bash .ci/audit
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

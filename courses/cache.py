@@ -13,6 +13,8 @@ Only safe with a cache shared by every web process (Redis in production: CACHE_U
 PAGE_CACHE_ENABLED is true.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -20,6 +22,12 @@ from django.http import HttpResponse
 
 GENERATION_KEY = "pagecache:generation"
 _MARK = "_campus_page_cacheable"
+# The query parameters cacheable pages read (catalogue and seminar filters, page number). An address with any
+# other parameter, a repeated one, a free-text search or a long query is answered fresh and not stored: otherwise
+# every made-up address would add an entry, and the stored page's links (which repeat the query) would hand one
+# visitor's parameters to the next.
+CACHED_QUERY_PARAMS = frozenset({"line", "topic", "language", "modality", "hours", "page", "country", "month"})
+MAX_QUERY_LENGTH = 200
 
 
 def generation() -> int:
@@ -53,15 +61,27 @@ def _cacheable(request) -> bool:
     )
 
 
+def page_key(request) -> str | None:
+    """The cache entry for this address, or None when the address is not one to store (see CACHED_QUERY_PARAMS)."""
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY_LENGTH:
+        return None
+    for name, values in request.GET.lists():
+        if name not in CACHED_QUERY_PARAMS or len(values) > 1:
+            return None
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"pagecache:page:{digest}"
+
+
 def cached_serve(request, path):
     """Wagtail's page view, answered from the cache for anonymous visitors when the page allows it."""
     from wagtail.views import serve as wagtail_serve  # needs the app registry, so not at import time
 
-    if not _cacheable(request):
+    key = page_key(request) if _cacheable(request) else None
+    if key is None:
         return wagtail_serve(request, path)
     # One round trip: the current generation and this address's entry, which records the generation it was
     # stored under. An entry from an older generation is stale.
-    key = f"pagecache:page:{request.get_full_path()}"
     found = cache.get_many([GENERATION_KEY, key])
     current = found.get(GENERATION_KEY)
     if current is None:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +81,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.csp.CampusCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.mfa.RequireMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -127,6 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# A session lasts at most a working day from sign-in (Moodle's default idle limit is 8 hours too), so a shared
+# computer in a consulate does not stay signed in overnight; without "remember me" it also ends with the browser.
+SESSION_COOKIE_AGE = 8 * 60 * 60
 LOGIN_REDIRECT_URL = "/"
 
 # --- Languages -----------------------------------------------------------------------------------------
@@ -173,9 +179,15 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 # The Wagtail admin signs in through allauth, so rate limits, verification and 2FA apply to it too.
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# A session lasts at most a working day from sign-in (Moodle's default idle limit is 8 hours too), so a shared
+# computer in a consulate does not stay signed in overnight; without "remember me" it also ends with the browser.
+SESSION_COOKIE_AGE = 8 * 60 * 60
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# No avatars from gravatar.com: the admin would send a hash of every editor's e-mail to a third party, and the
+# content security policy allows images from the platform only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt"]
 
 # --- Accounts (django-allauth) -------------------------------------------------------------------------
@@ -195,6 +207,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Focal points, the Secretariat and superusers must sign in with an authenticator app (accounts/mfa.py).
+MFA_REQUIRED = True
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = "Campus CRM"
 
 # --- Cache ---------------------------------------------------------------------------------------------
@@ -245,6 +260,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # xAPI statements not yet counted in learners' results a minute after they were stored (broker down, task lost).
+    "xapi-aggregate-pending": {"task": "h5p.tasks.xapi_aggregate_pending", "schedule": 60},
     # Statements the LRS has not accepted yet (broker or LRS down at the time); does nothing without XAPI_LRS_URL.
     "xapi-forward-pending": {"task": "h5p.tasks.xapi_forward_pending", "schedule": 15 * 60},
     # Certificates that completion should have produced but did not (broker or worker down at the time).
@@ -285,6 +302,28 @@ H5P_MAX_TOTAL_BYTES = 200 * 1024 * 1024
 H5P_MAX_RATIO = 100
 H5P_STATE_MAX_BYTES = 64 * 1024
 XAPI_STATEMENT_MAX_BYTES = 64 * 1024
+
+# --- Content Security Policy (django-csp; core/csp.py adds the admin's inline allowances) ------------------
+# Same-origin scripts and styles only, no inline code on the site; charts are images. The H5P player frame sends
+# its own narrower policy (h5p/views.py), and may come from H5P_PLAYER_ORIGIN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *([H5P_PLAYER_ORIGIN] if H5P_PLAYER_ORIGIN else [])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Only the H5P player may be framed (by lesson pages; its view is exempt and its policy says by whom).
+X_FRAME_OPTIONS = "DENY"
 # Forward stored xAPI statements to a Learning Record Store (statements resource URL), with basic auth.
 XAPI_LRS_URL = env.str("XAPI_LRS_URL", default="")
 XAPI_LRS_USERNAME = env.str("XAPI_LRS_USERNAME", default="")

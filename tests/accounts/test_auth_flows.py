@@ -167,3 +167,16 @@ def test_confirming_the_address_in_english_lands_on_the_english_home(client):
     response = client.post(link)
     assert response.status_code == 302
     assert response.url == "/en/"
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    ("Corto-1", "too short"),
+    ("password1234", "too common"),
+    ("48201937465", "all digits"),
+    ("nuevo.oficial", "like the e-mail address"),
+])
+def test_weak_passwords_are_refused_at_signup(client, password, why):
+    response = client.post("/en/accounts/signup/", _signup_data(password1=password, password2=password))
+    assert response.status_code == 200, why
+    assert response.context["form"].errors, why
+    assert not User.objects.filter(email="nuevo.oficial@example.org").exists(), why

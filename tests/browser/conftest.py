@@ -58,6 +58,28 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "es-ES", "viewport": {"width": 1280, "height": 900}}
 
 
+CSP_REFUSAL = re.compile(r"Content.Security.Policy", re.IGNORECASE)
+
+
+@pytest.fixture(autouse=True)
+def csp_refusals(browser):
+    """Every page a browser test opens runs under the real Content-Security-Policy: a script, style, frame or
+    request the policy refused (chromium reports each on the console) fails the test."""
+    refused: list[str] = []
+    open_context = browser.new_context
+
+    def new_context(*args, **kwargs):
+        context = open_context(*args, **kwargs)
+        context.on("console", lambda message: refused.append(f"{message.location.get('url')}: {message.text}")
+                   if CSP_REFUSAL.search(message.text) else None)
+        return context
+
+    browser.new_context = new_context
+    yield refused
+    del browser.new_context
+    assert not refused, "The content security policy refused:\n" + "\n".join(refused)
+
+
 @pytest.fixture
 def demo_site(request, transactional_db, live_server, browser):
     """The demo content on the live server. Torn down before the database is flushed: every page is sent to

@@ -27,7 +27,26 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Correo electrónico").fill(email)
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("button", name="Iniciar sesión").click()
+    page.locator(".account-nav, input[name=code]").first.wait_for()
+    if page.locator("input[name=code]").count():
+        two_step(page, email)
     expect(page.locator(".account-nav")).to_be_visible()
+
+
+def two_step(page, email: str) -> None:
+    """Type the demo authenticator's current code on allauth's two-step page (focal points, Secretariat, admin).
+    allauth accepts each code once per account: forget the previous use so a second sign-in in the same 30 seconds
+    (another browser context in the same test) is accepted too."""
+    from django.core.cache import cache
+
+    from accounts.models import User
+    from core.management.commands.demo_totp import demo_totp_code
+
+    code = demo_totp_code()
+    user_id = User.objects.get(email=email).pk
+    cache.delete(f"allauth.mfa.totp.used?user={user_id}&code={code}")
+    page.locator("input[name=code]").fill(code)
+    page.locator("form:has(input[name=code]) [type=submit]").first.click()
 
 
 def poll(query, *, timeout: float = 15.0):

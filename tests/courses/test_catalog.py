@@ -175,3 +175,26 @@ def test_page_privacy_change_invalidates_cache(client, catalog, courses):
     assert client.get(courses["consular"].url).status_code == 200
     PageViewRestriction.objects.create(page=courses["consular"], restriction_type=PageViewRestriction.LOGIN)
     assert client.get(courses["consular"].url).status_code == 302
+
+
+@pytest.mark.parametrize("query", [
+    "?utm_source=x", "?page=1&page=2", "?q=trata", "?topic=" + "t" * 250, "?line=1&tracking=abc",
+])
+def test_made_up_addresses_are_answered_fresh_and_never_stored(client, catalog, courses, query,
+                                                               django_assert_max_num_queries):
+    """Each made-up parameter would otherwise add a cache entry, and the stored page's links repeat the query."""
+    from django.core.cache import cache
+
+    def stored_pages():
+        return [key for key in cache._cache if "pagecache:page:" in key]
+
+    cache.clear()
+    for _ in range(2):
+        response = client.get(catalog.url + query)
+        assert response.status_code == 200
+    assert stored_pages() == []
+    # The known filters are still cached.
+    client.get(catalog.url + "?page=1")
+    assert len(stored_pages()) == 1
+    with django_assert_max_num_queries(0):
+        assert client.get(catalog.url + "?page=1").status_code == 200

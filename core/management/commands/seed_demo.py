@@ -2,11 +2,14 @@
 per role. Idempotent."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Locale
 
+from accounts.mfa import mfa_required
 from accounts.models import Institution, User
 from accounts.roles import Role
 from accounts.services import role_assign
@@ -47,6 +50,10 @@ DEMO_USERS = [
      "Secretaría Técnica de la CRM", User.Gender.FEMALE, "es", Role.SECRETARIAT),
 ]
 ADMIN = ("admin@demo.campus-crm.org", "Admin-Demo-2026", "Administración Campus CRM")
+# The demo's focal points, Secretariat and administrator must use two-step verification (accounts/mfa.py): they
+# share this published authenticator secret. `python manage.py demo_totp` prints the current code; the secret
+# can also be typed into an authenticator app. Demo only, like the passwords.
+DEMO_TOTP_SECRET = "CAMPUSCRMDEMOTWOSTEPSECRETKEY234"
 
 HOME_CONTENT = {
     "es": {
@@ -143,6 +150,12 @@ class Command(BaseCommand):
         admin = self._user(email, password, full_name=name, country="CR", is_staff=True, is_superuser=True)
         role_assign(user=admin, role=Role.SECRETARIAT)
         self.stdout.write(f"  {'Administrator':<28} {email:<34} {password}")
+        for user in User.objects.filter(email__endswith="@demo.campus-crm.org"):
+            if mfa_required(user, always=True) and not Authenticator.objects.filter(
+                    user=user, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(user, DEMO_TOTP_SECRET)
+        self.stdout.write("  Focal point, Secretariat and administrator sign in with a two-step code: "
+                          "`python manage.py demo_totp` prints it (authenticator secret " + DEMO_TOTP_SECRET + ").")
 
     @staticmethod
     def _user(email: str, password: str, **fields) -> User:
