@@ -197,6 +197,20 @@ def test_another_signed_in_user_cannot_use_the_learners_token(client, src, learn
     assert not H5PUserData.objects.exists()
 
 
+def test_an_erased_learners_open_player_saves_nothing_more(client, src, learner):
+    from accounts.privacy import personal_data_erase
+
+    assert client.get(src).status_code == 200
+    assert client.__class__().get(src).status_code == 200, "the token alone opens the player"
+    personal_data_erase(user=learner)
+    cache.clear()  # the player's access is cached for a minute
+    anonymous = client.__class__()  # the erasure signed the learner out; the token is all the frame still holds
+    for url in (src, f"{src}package/h5p.json"):
+        assert anonymous.get(url).status_code == 404, url
+    assert anonymous.post(f"{src}state/state/0", {"data": "{}"}).status_code in (403, 404)
+    assert not H5PUserData.objects.exists()
+
+
 def test_another_users_token_is_refused_even_when_they_are_enrolled(client, h5p_lesson, src):
     classmate = UserFactory(role="Learner", country="GT")
     enrol(classmate, h5p_lesson)
