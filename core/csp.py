@@ -11,6 +11,7 @@ but the H5P player, whose own policy names the lesson pages' origin.
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 
 ADMIN_PREFIX = "/admin/"
 ADMIN_UPDATE = {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]}
@@ -19,11 +20,18 @@ ADMIN_REPLACE = {"frame-ancestors": [SELF]}
 
 
 class CampusCSPMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the admin's two extra allowances added to the site policy under /admin/."""
+    """django-csp's middleware: the site policy, plus the H5P player's origin as a frame source when it has its
+    own, plus the admin's allowances under /admin/."""
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and request.path_info.startswith(ADMIN_PREFIX):
-            parts.update = {**ADMIN_UPDATE, **(parts.update or {})}
+        if report_only:
+            return parts
+        update = dict(parts.update or {})
+        if settings.H5P_PLAYER_ORIGIN:
+            update["frame-src"] = [*update.get("frame-src", []), settings.H5P_PLAYER_ORIGIN]
+        if request.path_info.startswith(ADMIN_PREFIX):
+            update.update(ADMIN_UPDATE)
             parts.replace = {**ADMIN_REPLACE, **(parts.replace or {})}
+        parts.update = update or None
         return parts

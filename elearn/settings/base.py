@@ -315,7 +315,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'", "data:"],
         "media-src": ["'self'"],
         "connect-src": ["'self'"],
-        "frame-src": ["'self'", *([H5P_PLAYER_ORIGIN] if H5P_PLAYER_ORIGIN else [])],
+        "frame-src": ["'self'"],  # and H5P_PLAYER_ORIGIN when set (core/csp.py)
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
