@@ -117,3 +117,19 @@ def test_demo_staff_accounts_have_the_published_authenticator(settings):
     assert out.getvalue().strip() == demo_totp_code()
     user = User.objects.get(email="secretaria@demo.campus-crm.org")
     assert TOTP(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)).validate_code(demo_totp_code())
+
+
+def test_a_lost_phone_is_reset_by_command_and_a_new_app_is_required(client, focal_point_mx):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    TOTP.activate(focal_point_mx, generate_totp_secret())
+    out = StringIO()
+    call_command("mfa_reset", focal_point_mx.email.upper(), stdout=out)
+    assert "1 authenticator(s) removed" in out.getvalue()
+    assert not Authenticator.objects.filter(user=focal_point_mx).exists()
+    _log_in(client, focal_point_mx)  # password alone now signs in...
+    assert client.get("/")["Location"] == ACTIVATE  # ...straight to setting up a new app
+    with pytest.raises(CommandError):
+        call_command("mfa_reset", "nobody@example.org", stdout=out)
