@@ -4,12 +4,12 @@ import tempfile
 import zipfile
 
 from django.core.files import File
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates import services
 from certificates.models import Certificate, CertificateJob
+from core.queue import enqueue_on_commit
 
 PROGRESS_EVERY = 10
 
@@ -20,8 +20,23 @@ def job_create(*, user, course, action: str, country: str = "") -> CertificateJo
 
     job = CertificateJob.objects.create(action=action, course_key=course.translation_key, course_title=course.title,
                                         country=country or "", created_by=user)
-    transaction.on_commit(lambda: certificate_job_run.delay(job.pk))
+    enqueue_on_commit(certificate_job_run, job.pk)
     return job
+
+
+def job_sweep(*, older_than=None) -> int:
+    """Queue again the jobs still waiting after ten minutes (the broker was down when they were created); a job
+    already started ignores the second delivery. Returns how many were queued."""
+    from datetime import timedelta
+
+    from certificates.tasks import certificate_job_run
+
+    cutoff = timezone.now() - (timedelta(minutes=10) if older_than is None else older_than)
+    waiting = list(CertificateJob.objects.filter(status=CertificateJob.Status.QUEUED, created_at__lte=cutoff)
+                   .values_list("pk", flat=True)[:100])
+    for pk in waiting:
+        certificate_job_run.delay(pk)
+    return len(waiting)
 
 
 def _progress(job: CertificateJob, processed: int) -> None:

@@ -41,3 +41,11 @@ def certificate_job_run(job_id: int) -> str:
     from certificates.bulk import job_run
 
     return job_run(job_id=job_id).status
+
+
+@shared_task
+def certificate_job_sweep() -> int:
+    """Queue again certificate jobs still waiting ten minutes after they were requested (broker down then)."""
+    from certificates.bulk import job_sweep
+
+    return job_sweep()

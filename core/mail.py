@@ -73,6 +73,10 @@ def _enqueue(task, payload: dict) -> None:
     try:
         task.delay(payload)
     except Exception:
-        # The broker is unreachable: deliver now rather than lose the message.
+        # The broker is unreachable: deliver now rather than lose the message. One attempt only: an eager task's
+        # retries run at once, back to back, so a refusing mail server would hold the request for nine attempts.
         logger.exception("Could not queue an e-mail; delivering it in-process instead")
-        task.apply(args=(payload,), throw=False)
+        result = task.apply(args=(payload,), retries=task.max_retries, throw=False)
+        if result.failed():
+            logger.error("E-mail %r to %s not delivered: %s", payload["subject"], ", ".join(payload["to"]),
+                         result.result)

@@ -13,6 +13,7 @@ import logging
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Institution, User
 from accounts.roles import Role
+from core.queue import enqueue_on_commit
 from courses.models import Audience, CoursePage
 from crm.selectors import crm_country_codes
 from enrolments.bulk_models import BulkEnrolmentJob
@@ -376,12 +378,27 @@ def bulk_job_create(*, uploader: User, upload: UploadedFile, course: CoursePage 
     job.file.save(upload.name or "upload", upload, save=False)
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: bulk_enrolment_validate.delay(job.pk))
+    enqueue_on_commit(bulk_enrolment_validate, job.pk)
     return job
 
 
+def bulk_job_sweep(*, older_than=None) -> int:
+    """Queue again the jobs left waiting for ten minutes without any change (the broker was down when they were
+    uploaded or applied). A second delivery is harmless: validation of a job already validated does nothing, and
+    applying waits for the job's row lock, then finds it applied. Returns how many were queued."""
+    from enrolments.tasks import bulk_enrolment_apply, bulk_enrolment_validate
+
+    cutoff = timezone.now() - (timedelta(minutes=10) if older_than is None else older_than)
+    stuck = list(Job.objects.filter(status__in=(JobStatus.UPLOADED, JobStatus.VALIDATING, JobStatus.APPLYING),
+                                    updated_at__lte=cutoff).values_list("pk", "status")[:100])
+    for pk, status in stuck:
+        (bulk_enrolment_apply if status == JobStatus.APPLYING else bulk_enrolment_validate).delay(pk)
+    return len(stuck)
+
+
 def _set_progress(job: Job, processed: int) -> None:
-    Job.objects.filter(pk=job.pk).update(processed=processed)
+    # updated_at too: bulk_job_sweep takes a job unchanged for ten minutes for one whose task was never queued.
+    Job.objects.filter(pk=job.pk).update(processed=processed, updated_at=timezone.now())
 
 
 def _language(job_id: int) -> str:
@@ -464,7 +481,7 @@ def bulk_job_request_apply(*, job: Job, actor: User, skip_errors: bool = False) 
             status=JobStatus.APPLYING, applied_by=actor, processed=0, total=job.applicable_count,
             failure_reason=""):
         raise ValidationError(_("This job cannot be applied."))
-    transaction.on_commit(lambda: bulk_enrolment_apply.delay(job.pk))
+    enqueue_on_commit(bulk_enrolment_apply, job.pk)
     job.refresh_from_db()
     return job
 

@@ -15,3 +15,9 @@ def bulk_enrolment_validate(job_id: int) -> str:
 def bulk_enrolment_apply(job_id: int) -> str:
     """Apply a validated bulk enrolment job, all rows or none (does nothing unless the job is 'applying')."""
     return bulk.bulk_job_apply(job_id=job_id).status
+
+
+@shared_task
+def bulk_enrolment_sweep() -> int:
+    """Queue again bulk enrolment jobs whose task was never queued (broker down at upload or apply time)."""
+    return bulk.bulk_job_sweep()

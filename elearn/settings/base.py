@@ -214,6 +214,9 @@ MFA_TOTP_ISSUER = "Campus CRM"
 
 # --- Cache ---------------------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A Redis cache that is down or hung answers as an empty cache (core/cache.py) instead of failing every request.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.DegradingRedisCache"
 
 # Whole-page cache of anonymous catalogue and course pages (courses/cache.py). Needs a cache shared by all
 # web processes, so it is on by default only when CACHE_URL names one.
@@ -233,6 +236,8 @@ _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_DELIVERY_BACKEND = _email.pop("EMAIL_BACKEND")
 globals().update(_email)
 EMAIL_BACKEND = "core.mail.CeleryEmailBackend"
+# Django waits on an SMTP server without limit by default: a hung one held the task until its time limit.
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Campus CRM <no-reply@campus-crm.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -256,7 +261,11 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 250_000
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 # Redis re-delivers unacknowledged tasks after the visibility timeout: keep it well above the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Socket timeouts: kombu gives the Redis broker none, and a broker that accepts connections but never answers
+# held a request's .delay() forever (tests/faults); with them a publish gives up within ~2 s and the sweeps
+# queue the work later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -268,6 +277,9 @@ CELERY_BEAT_SCHEDULE = {
     "certificate-sweep": {"task": "certificates.tasks.certificate_sweep", "schedule": 10 * 60},
     # Seminar reminders 48 h and 2 h ahead; each is claimed before sending, so a double run sends nothing twice.
     "seminar-reminders": {"task": "seminars.tasks.seminar_reminders", "schedule": 5 * 60},
+    # Bulk enrolment and certificate jobs whose task was never queued (broker down when they were requested).
+    "bulk-enrolment-sweep": {"task": "enrolments.tasks.bulk_enrolment_sweep", "schedule": 10 * 60},
+    "certificate-job-sweep": {"task": "certificates.tasks.certificate_job_sweep", "schedule": 10 * 60},
     # Metrics reports still waiting after a broker or worker outage.
     "metrics-report-sweep": {"task": "metrics.tasks.metrics_report_sweep", "schedule": 10 * 60},
     # Offerings recomputed from the live pages (publish keeps them current; this repairs anything else).
