@@ -219,11 +219,25 @@ def xapi_record(*, user, enrollment, lesson, block_id: str, package: H5PPackage,
         lesson_key=lesson.translation_key, block_id=block_id, verb=stored["verb"]["id"][:255], statement=stored,
         stored_at=now,
     )
+    attempt, counts = _attempt_preview(record)
+    if not counts:
+        # Most of H5P's traffic ("interacted", "attempted", sub-question answers) changes no result once the
+        # attempt exists: stored as counted already, so no task runs for it (it still goes to the LRS).
+        record.aggregated_at = now
     created = _insert_unless_stored(record)
-    if created:
+    if created and counts:
         transaction.on_commit(lambda: _aggregate_later(str(record.pk)))
-    attempt = _attempt_preview(record)
+    elif created and settings.XAPI_LRS_URL:
+        transaction.on_commit(lambda: _forward_later(str(record.pk)))
     return Recorded(statement_id=record.pk, created=created, attempt=attempt)
+
+
+def changes_result(statement: dict) -> bool:
+    """Whether counting this statement can change an existing attempt: a top-level statement with a result, or
+    one that completes the activity."""
+    if not is_top_level(statement):
+        return False
+    return bool(statement.get("result")) or statement.get("verb", {}).get("id") in (VERB_COMPLETED, VERB_ANSWERED)
 
 
 def statement_id(*, user_id: int, client_id) -> uuid.UUID:
@@ -261,19 +275,21 @@ def _insert_unless_stored(record: XAPIStatement) -> bool:
         return cursor.rowcount == 1
 
 
-def _attempt_preview(record: XAPIStatement) -> H5PAttempt:
-    """The learner's result as it stands, with this statement counted in memory (one read, nothing saved).
+def _attempt_preview(record: XAPIStatement) -> tuple[H5PAttempt, bool]:
+    """The learner's result as it stands, with this statement counted in memory (one read, nothing saved), and
+    whether the statement needs counting at all (the attempt does not exist yet, or the statement can change it).
 
     Counting is idempotent, so a statement the task already counted (eager Celery, a replay) is not shown twice.
     """
     attempt = H5PAttempt.objects.filter(enrollment=record.enrollment, lesson_key=record.lesson_key,
                                         block_id=record.block_id).first()
+    counts = attempt is None or changes_result(record.statement)
     if attempt is None:
         attempt = H5PAttempt(enrollment=record.enrollment, lesson_key=record.lesson_key, block_id=record.block_id,
                              package=record.package, updated_at=record.stored_at)
     if is_top_level(record.statement):
         _attempt_apply(attempt, record.statement.get("result") or {}, verb=record.verb, at=record.stored_at)
-    return attempt
+    return attempt, counts
 
 
 def _aggregate_later(statement_id: str) -> None:
