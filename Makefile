@@ -6,8 +6,9 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 PORT ?= 8000
 MANAGE := $(PY) manage.py
+BENCH_VENV := .venv-bench
 
-.PHONY: demo test install install-dev npm messages pdf-libs chromium serve lint audit demo-code clean
+.PHONY: demo test install install-dev npm messages pdf-libs chromium serve lint audit demo-code bench-deps bench-load clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,9 +58,18 @@ demo-code:
 audit: install-dev
 	bash .ci/audit
 
+# Load-bench tools (locust, gevent) in their own venv, so the one tests run with stays exactly as locked.
+bench-deps: $(UV)
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(UV) pip sync --quiet --python $(BENCH_VENV)/bin/python requirements/bench.txt
+
+# The load run of docs/operations.md (about 12 minutes; PostgreSQL and Redis on this machine).
+bench-load: bench-deps
+	$(BENCH_VENV)/bin/python bench/load.py $(BENCH_ARGS)
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) $(BENCH_VENV) node_modules staticfiles
