@@ -11,6 +11,11 @@ served after a trainer publishes. (wagtail-cache, the usual library for this, do
 
 Only safe with a cache shared by every web process (Redis in production: CACHE_URL), so it is off unless
 PAGE_CACHE_ENABLED is true.
+
+Signed-in visitors get no cached page, but their page's *route* is remembered (the same generation rule): Wagtail
+otherwise walks the tree one level at a time, two queries a level, about half the cost of a lesson page
+(bench/load.py). The page itself is still loaded, checked live and served fresh on every request, and Wagtail's
+privacy hooks still run.
 """
 
 import hashlib
@@ -73,13 +78,56 @@ def page_key(request) -> str | None:
     return f"pagecache:page:{digest}"
 
 
+ROUTE_TIMEOUT = 600
+
+
+def _route_key(request, path: str) -> str:
+    from django.utils import translation
+
+    where = f"{request.get_host()}|{translation.get_language()}|{path}"
+    return "pagecache:route:" + hashlib.sha256(where.encode()).hexdigest()
+
+
+def _route_from_cache(request, path: str) -> str | None:
+    """Give Wagtail the page this address routed to last time, if nothing was published since; the cache key to
+    remember the route under when it was not known."""
+    from django.contrib.contenttypes.models import ContentType
+
+    key = _route_key(request, path)
+    found = cache.get_many([GENERATION_KEY, key])
+    entry = found.get(key)
+    if entry is None or entry[0] != found.get(GENERATION_KEY):
+        return key
+    model = ContentType.objects.get_for_id(entry[1]).model_class()
+    page = model.objects.filter(pk=entry[2], live=True).first() if model is not None else None
+    if page is None:
+        return key
+    from wagtail.url_routing import RouteResult
+
+    request._wagtail_route_for_request = RouteResult(page)
+    return None
+
+
+def _route_remember(request, key: str) -> None:
+    result = getattr(request, "_wagtail_route_for_request", None)
+    if result is not None and not result.args and not result.kwargs:
+        page = result.page
+        cache.set(key, (generation(), page.content_type_id, page.pk), ROUTE_TIMEOUT)
+
+
 def cached_serve(request, path):
     """Wagtail's page view, answered from the cache for anonymous visitors when the page allows it."""
     from wagtail.views import serve as wagtail_serve  # needs the app registry, so not at import time
 
     key = page_key(request) if _cacheable(request) else None
     if key is None:
-        return wagtail_serve(request, path)
+        if not getattr(settings, "PAGE_CACHE_ENABLED", False) or request.method not in ("GET", "HEAD"):
+            return wagtail_serve(request, path)
+        route_key = _route_from_cache(request, path)
+        response = wagtail_serve(request, path)
+        if route_key is not None:
+            _route_remember(request, route_key)
+        return response
     # One round trip: the current generation and this address's entry, which records the generation it was
     # stored under. An entry from an older generation is stale.
     found = cache.get_many([GENERATION_KEY, key])

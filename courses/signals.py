@@ -7,7 +7,7 @@ from courses.cache import invalidate
 
 
 def connect() -> None:
-    from wagtail.models import PageViewRestriction
+    from wagtail.models import PageViewRestriction, Site
 
     from courses.models import CatalogPage
     from crm.models import ActionPlanLine, Topic
@@ -16,7 +16,7 @@ def connect() -> None:
     for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
         signal.connect(invalidate, dispatch_uid=f"courses.cache.invalidate.{id(signal)}")
     post_delete.connect(_on_page_delete, dispatch_uid="courses.cache.page_delete")
-    for model in (PageViewRestriction, ActionPlanLine, Topic):
+    for model in (PageViewRestriction, Site, ActionPlanLine, Topic):
         for signal in (post_save, post_delete):
             signal.connect(invalidate, sender=model, dispatch_uid=f"courses.cache.{model.__name__}.{id(signal)}")
 

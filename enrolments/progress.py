@@ -1,11 +1,15 @@
 """Lesson progress and course completion."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from enrolments.models import Enrollment, LessonProgress
 from metrics.services import activity_record
+
+LAST_VISIT_PRECISION = timedelta(minutes=1)
 
 
 def lesson_visit(*, enrollment: Enrollment, lesson) -> LessonProgress:
@@ -15,7 +19,8 @@ def lesson_visit(*, enrollment: Enrollment, lesson) -> LessonProgress:
         enrollment=enrollment, lesson_key=lesson.translation_key,
         defaults={"first_visit_at": now, "last_visit_at": now},
     )
-    if not created:
+    # The last visit to the minute: a learner paging back and forth writes at most once a minute per lesson.
+    if not created and now - progress.last_visit_at >= LAST_VISIT_PRECISION:
         LessonProgress.objects.filter(pk=progress.pk).update(last_visit_at=now)
     activity_record(enrollment_id=enrollment.pk, moment=now)
     return progress

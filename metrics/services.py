@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale
@@ -73,11 +74,20 @@ def offerings_rebuild() -> int:
     return len(seen)
 
 
+ACTIVITY_MARK_SECONDS = 32 * 24 * 60 * 60
+
+
 def activity_record(*, enrollment_id: int, moment: datetime.datetime) -> None:
     """Remember that an enrolment had lesson activity in `moment`'s month (once per month; safe to repeat)."""
     month = month_start(timezone.localtime(moment))
+    # Every lesson visit calls this: once the month is stored, the cache says so and the INSERT is skipped. The
+    # mark is set only after commit, so a rolled-back visit never hides a month; a lost mark costs one INSERT.
+    mark = f"metrics:activity:{enrollment_id}:{month:%Y-%m}"
+    if cache.get(mark):
+        return
     ActivityMonth.objects.bulk_create([ActivityMonth(enrollment_id=enrollment_id, month=month)],
                                       ignore_conflicts=True)
+    transaction.on_commit(lambda: cache.set(mark, 1, ACTIVITY_MARK_SECONDS))
 
 
 def target_set(*, country: str, year: int, measure: str, target: int, action_plan_line=None) -> CountryTarget:

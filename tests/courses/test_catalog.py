@@ -3,7 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from courses.models import CoursePage
 from tests.courses.conftest import make_course, translate_course
@@ -198,3 +201,49 @@ def test_made_up_addresses_are_answered_fresh_and_never_stored(client, catalog, 
     assert len(stored_pages()) == 1
     with django_assert_max_num_queries(0):
         assert client.get(catalog.url + "?page=1").status_code == 200
+
+
+# --- Signed-in visitors: the route is remembered (courses/cache.py), never to a stale page -----------------------
+
+def _queries(client, url) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response.status_code, len(captured.captured_queries)
+
+
+def test_the_route_is_remembered_for_signed_in_visitors(client, catalog, courses, learner):
+    cache.clear()
+    client.force_login(learner)
+    url = courses["consular"].url
+    status, first = _queries(client, url)
+    assert status == 200
+    status, second = _queries(client, url)
+    assert status == 200
+    assert second <= first - 3, (first, second)  # no walk down the tree
+
+
+def test_a_remembered_route_never_serves_an_unpublished_or_moved_page(client, catalog, courses, learner):
+    cache.clear()
+    client.force_login(learner)
+    course = courses["consular"]
+    old_url = course.url
+    assert client.get(old_url).status_code == 200
+    assert client.get(old_url).status_code == 200  # from the remembered route
+
+    course.slug = "proteccion-consular-nueva"
+    course.save_revision().publish()
+    course = CoursePage.objects.get(pk=course.pk)
+    assert course.url != old_url
+    assert client.get(old_url).status_code == 404
+    assert client.get(course.url).status_code == 200
+
+    course.unpublish()
+    assert client.get(course.url).status_code == 404
+
+
+def test_routes_follow_the_language(client, catalog, courses, learner):
+    cache.clear()
+    client.force_login(learner)
+    url = courses["consular"].url
+    assert client.get(url).status_code == 200
+    assert client.get("/en" + url).status_code == 404  # no English translation: never the Spanish page's route
