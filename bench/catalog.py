@@ -22,8 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script: make `bench`, `elearn` and the apps importable
 
 from bench import common  # noqa: E402
-from bench.common import BenchError, database_name, describe_machine, interrupt, percentile  # noqa: E402
+from bench.common import BenchError, database_name, describe_machine, fetch, interrupt, percentile  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/campus_bench"
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/9"
@@ -348,14 +346,6 @@ class Server:
         except OSError:
             return "(no gunicorn log)"
 
-
-def fetch(port: int, path: str) -> tuple[int, str]:
-    """One GET with urllib (checks, not load); returns status and body."""
-    try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=30) as response:  # noqa: S310
-            return response.status, response.read().decode("utf-8", errors="replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8", errors="replace")
 
 
 # --- Load generator -----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ figures are printed. Standard library only (the certificate worker imports its b
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,3 +57,12 @@ def ms(seconds: float) -> str:
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "ABOVE TARGET"
+
+
+def fetch(port: int, path: str, host: str = "127.0.0.1") -> tuple[int, str]:
+    """One GET with urllib (checks, not load); returns status and body, also for an error status."""
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}{path}", timeout=30) as response:  # noqa: S310
+            return response.status, response.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", errors="replace")

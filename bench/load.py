@@ -25,8 +25,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script: make `bench`, `elearn` and the apps importable
 
-from bench.common import BenchError, database_name, describe_machine, interrupt  # noqa: E402
+from bench.common import BenchError, database_name, describe_machine, fetch, interrupt  # noqa: E402
 
 BENCH_VENV = ROOT / ".venv-bench"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/campus_load"
@@ -368,13 +366,6 @@ def machine_cpu() -> tuple[float, float]:
     idle = values[3] + values[4]
     return sum(values) - idle, sum(values)
 
-
-def fetch(port: int, path: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=30) as response:  # noqa: S310
-            return response.status, response.read().decode("utf-8", errors="replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8", errors="replace")
 
 
 def wait_healthy(server: Service, port: int) -> None:

@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page
@@ -9,6 +10,7 @@ from wagtail.models import Page
 from core.navigation import section_urls
 
 register = template.Library()
+TRANSLATIONS_TIMEOUT = 600
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
@@ -23,10 +25,7 @@ def language_switcher(context):
     page = context.get("page")
     current = (get_language() or settings.LANGUAGE_CODE)[:2]
     path = request.get_full_path() if request else "/"
-    translations = {}
-    if isinstance(page, Page) and page.pk:
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translation.locale.language_code] = translation.get_url(request)
+    translations = page_translation_urls(page, request) if isinstance(page, Page) and page.pk else {}
     links = []
     for code, name in settings.LANGUAGES:
         if isinstance(page, Page) and page.pk:
@@ -35,6 +34,25 @@ def language_switcher(context):
             url = translate_url(path, code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return {"links": links}
+
+
+def page_translation_urls(page, request) -> dict[str, str]:
+    """{language: URL} of the page's live translations, itself included. Every page of the site asks for this
+    (its header's language links): kept in the cache until the next publish, move or delete of any page (the
+    page cache's generation, courses/cache.py)."""
+    from courses.cache import GENERATION_KEY, generation
+
+    host = request.get_host() if request else ""
+    key = f"campus:translations:{page.pk}:{host}"
+    found = cache.get_many([GENERATION_KEY, key])
+    entry = found.get(key)
+    if entry is not None and entry[0] == found.get(GENERATION_KEY):
+        return entry[1]
+    current = found.get(GENERATION_KEY) or generation()
+    urls = {translation.locale.language_code: translation.get_url(request)
+            for translation in page.get_translations(inclusive=True).live().select_related("locale")}
+    cache.set(key, (current, urls), TRANSLATIONS_TIMEOUT)
+    return urls
 
 
 @register.inclusion_tag("includes/main_nav.html", takes_context=True)

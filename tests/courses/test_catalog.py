@@ -247,3 +247,15 @@ def test_routes_follow_the_language(client, catalog, courses, learner):
     url = courses["consular"].url
     assert client.get(url).status_code == 200
     assert client.get("/en" + url).status_code == 404  # no English translation: never the Spanish page's route
+
+
+def test_the_language_links_follow_a_new_translation_at_once(client, catalog, courses, learner):
+    """The header's language links are cached per page until the next publish."""
+    cache.clear()
+    client.force_login(learner)
+    course = courses["consular"]
+    english_link = 'hreflang="en" lang="en"'
+    assert 'href="/en/"' in client.get(course.url).content.decode().split(english_link)[0].rsplit("<a ", 1)[1]
+    english = translate_course(course, "en", "Consular protection in transit")
+    html = client.get(course.url).content.decode()
+    assert f'href="{english.url}"' in html.split(english_link)[0].rsplit("<a ", 1)[1]
