@@ -35,6 +35,22 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def celery_join_allowed(request):
+    """Tests call .get() on eager results. Celery forbids that inside a worker through a process-wide flag: a test
+    that leaves it set (something built a worker's pool in this process) is named in a warning, and the flag is
+    cleared so the tests after it are not affected."""
+    from celery._state import _set_task_join_will_block, task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+    if task_join_will_block():
+        import warnings
+
+        warnings.warn(f"{request.node.nodeid} left Celery's task_join_will_block flag set", stacklevel=1)
+        _set_task_join_will_block(False)
+
+
 def _redis_answers(url: str) -> bool:
     import redis
 
