@@ -1,7 +1,6 @@
 """Issuing, rendering, revoking and reissuing certificates."""
 
 import hashlib
-import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -11,8 +10,7 @@ from wagtail.models import Locale
 
 from certificates.codes import code_new
 from certificates.models import Certificate, CertificateTemplate
-
-logger = logging.getLogger(__name__)
+from core.queue import enqueue_on_commit
 
 
 def certificate_on_course_completed(*, enrollment_id: int) -> None:
@@ -132,13 +130,7 @@ def certificate_render_later(certificate_id: int) -> None:
     sweep queues it again: the learner's request never fails for it."""
     from certificates.tasks import certificate_render
 
-    def queue():
-        try:
-            certificate_render.delay(certificate_id)
-        except Exception:  # noqa: BLE001 - logged; certificate_sweep retries
-            logger.warning("certificate %s not queued; the sweep will issue it", certificate_id, exc_info=True)
-
-    transaction.on_commit(queue)
+    enqueue_on_commit(certificate_render, certificate_id)
 
 
 def certificate_render(*, certificate_id: int) -> Certificate | None:

@@ -88,31 +88,45 @@ def _route_key(request, path: str) -> str:
     return "pagecache:route:" + hashlib.sha256(where.encode()).hexdigest()
 
 
-def _route_from_cache(request, path: str) -> str | None:
-    """Give Wagtail the page this address routed to last time, if nothing was published since; the cache key to
-    remember the route under when it was not known."""
+def generation_get(key: str) -> tuple[int, object]:
+    """One round trip: the current generation and what `key` holds for it (None if nothing, or if it was stored
+    under an older generation: something was published since)."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        current = generation()
+    entry = found.get(key)
+    return current, entry[1] if entry is not None and entry[0] == current else None
+
+
+def generation_set(key: str, current: int, value, timeout: int) -> None:
+    """Store `value` under `key` for generation `current` (read before computing it, so a publish in between
+    makes it stale rather than wrong)."""
+    cache.set(key, (current, value), timeout)
+
+
+def _route_from_cache(request, path: str) -> tuple[str, int] | None:
+    """Give Wagtail the page this address routed to last time, if nothing was published since; else the key and
+    generation to remember the route under."""
     from django.contrib.contenttypes.models import ContentType
 
     key = _route_key(request, path)
-    found = cache.get_many([GENERATION_KEY, key])
-    entry = found.get(key)
-    if entry is None or entry[0] != found.get(GENERATION_KEY):
-        return key
-    model = ContentType.objects.get_for_id(entry[1]).model_class()
-    page = model.objects.filter(pk=entry[2], live=True).first() if model is not None else None
-    if page is None:
-        return key
-    from wagtail.url_routing import RouteResult
+    current, route = generation_get(key)
+    if route is not None:
+        model = ContentType.objects.get_for_id(route[0]).model_class()
+        page = model.objects.filter(pk=route[1], live=True).first() if model is not None else None
+        if page is not None:
+            from wagtail.url_routing import RouteResult
 
-    request._wagtail_route_for_request = RouteResult(page)
-    return None
+            request._wagtail_route_for_request = RouteResult(page)
+            return None
+    return key, current
 
 
-def _route_remember(request, key: str) -> None:
+def _route_remember(request, key: str, current: int) -> None:
     result = getattr(request, "_wagtail_route_for_request", None)
     if result is not None and not result.args and not result.kwargs:
-        page = result.page
-        cache.set(key, (generation(), page.content_type_id, page.pk), ROUTE_TIMEOUT)
+        generation_set(key, current, (result.page.content_type_id, result.page.pk), ROUTE_TIMEOUT)
 
 
 def cached_serve(request, path):
@@ -123,11 +137,20 @@ def cached_serve(request, path):
     if key is None:
         if not getattr(settings, "PAGE_CACHE_ENABLED", False) or request.method not in ("GET", "HEAD"):
             return wagtail_serve(request, path)
-        route_key = _route_from_cache(request, path)
+        unknown = _route_from_cache(request, path)
         response = wagtail_serve(request, path)
-        if route_key is not None:
-            _route_remember(request, route_key)
+        if unknown is not None:
+            _route_remember(request, *unknown)
         return response
+    current, stored = generation_get(key)
+    if stored is not None:
+        return HttpResponse(stored[0], content_type=stored[1])
+    response = wagtail_serve(request, path)
+    if getattr(response, _MARK, False) and response.status_code == 200 and not response.cookies:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        generation_set(key, current, (response.content, response["Content-Type"]), settings.PAGE_CACHE_TIMEOUT)
+    return response
     # One round trip: the current generation and this address's entry, which records the generation it was
     # stored under. An entry from an older generation is stale.
     found = cache.get_many([GENERATION_KEY, key])

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from core.queue import enqueue_on_commit
 from h5p import storage
 from h5p.models import H5PAttempt, H5PLibrary, H5PPackage, H5PUserData, XAPIStatement
 from h5p.validation import H5PLimits, ValidatedPackage, validate_package
@@ -226,7 +227,10 @@ def xapi_record(*, user, enrollment, lesson, block_id: str, package: H5PPackage,
         record.aggregated_at = now
     created = _insert_unless_stored(record)
     if created and counts:
-        transaction.on_commit(lambda: _aggregate_later(str(record.pk)))
+        from h5p.tasks import xapi_aggregate as xapi_aggregate_task
+
+        # Broker down: the statement stays uncounted and the sweep (xapi_aggregate_pending) counts it.
+        enqueue_on_commit(xapi_aggregate_task, str(record.pk))
     elif created and settings.XAPI_LRS_URL:
         transaction.on_commit(lambda: _forward_later(str(record.pk)))
     return Recorded(statement_id=record.pk, created=created, attempt=attempt)
@@ -290,18 +294,6 @@ def _attempt_preview(record: XAPIStatement) -> tuple[H5PAttempt, bool]:
     if is_top_level(record.statement):
         _attempt_apply(attempt, record.statement.get("result") or {}, verb=record.verb, at=record.stored_at)
     return attempt, counts
-
-
-def _aggregate_later(statement_id: str) -> None:
-    """Queue the statement's aggregation. The learner's request never fails for it: a statement not queued now
-    (broker down) or whose task failed is counted by the periodic sweep (xapi_aggregate_pending)."""
-    from h5p.tasks import xapi_aggregate
-
-    try:
-        xapi_aggregate.delay(statement_id)
-    except Exception:  # noqa: BLE001 - logged; the sweep counts it
-        logger.warning("xAPI statement %s not queued for aggregation; the sweep will count it", statement_id,
-                       exc_info=True)
 
 
 def xapi_aggregate(*, statement_id) -> bool:

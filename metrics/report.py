@@ -2,7 +2,6 @@
 requester's choice of es/en/fr, rendered by a Celery task with WeasyPrint."""
 
 import base64
-import logging
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,13 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.queue import enqueue, enqueue_on_commit
 from metrics import selectors
 from metrics.forms import MetricsFilterForm
 from metrics.presentation import COLUMNS, GROUP_HEADINGS, country_chart, scope_name, table, trend_chart
 from metrics.report_models import MetricsReport
 from metrics.selectors import Scope
-
-logger = logging.getLogger(__name__)
 
 REQUEUE_AFTER = timedelta(minutes=5)
 GIVE_UP_AFTER = timedelta(days=1)
@@ -43,17 +41,10 @@ def report_request(*, user, query: str, language: str) -> MetricsReport:
         description = describe(scope, form)
     report = MetricsReport.objects.create(requested_by=user, query=query, language=language,
                                           description=description[:300])
-    transaction.on_commit(lambda: _queue(report.pk))
-    return report
-
-
-def _queue(report_id: int) -> None:
     from metrics.tasks import metrics_report_render
 
-    try:
-        metrics_report_render.delay(report_id)
-    except Exception:  # noqa: BLE001 - the sweep queues it again
-        logger.warning("metrics report %s not queued; the sweep will retry", report_id, exc_info=True)
+    enqueue_on_commit(metrics_report_render, report.pk)  # broker down: the sweep queues it again
+    return report
 
 
 def describe(scope: Scope, form: MetricsFilterForm) -> str:
@@ -140,10 +131,12 @@ def report_sweep() -> int:
     unfinished = MetricsReport.objects.filter(status__in=(MetricsReport.Status.QUEUED, MetricsReport.Status.RUNNING))
     unfinished.filter(created_at__lt=now - GIVE_UP_AFTER).update(
         status=MetricsReport.Status.FAILED, finished_at=now, message=_("The report could not be produced."))
+    from metrics.tasks import metrics_report_render
+
     stale = unfinished.filter(created_at__lt=now - REQUEUE_AFTER).values_list("pk", flat=True)
     count = 0
     for pk in stale:
-        _queue(pk)
+        enqueue(metrics_report_render, pk)
         count += 1
     return count
 

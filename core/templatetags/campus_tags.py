@@ -2,7 +2,6 @@
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page
@@ -40,18 +39,16 @@ def page_translation_urls(page, request) -> dict[str, str]:
     """{language: URL} of the page's live translations, itself included. Every page of the site asks for this
     (its header's language links): kept in the cache until the next publish, move or delete of any page (the
     page cache's generation, courses/cache.py)."""
-    from courses.cache import GENERATION_KEY, generation
+    from courses.cache import generation_get, generation_set
 
     host = request.get_host() if request else ""
     key = f"campus:translations:{page.pk}:{host}"
-    found = cache.get_many([GENERATION_KEY, key])
-    entry = found.get(key)
-    if entry is not None and entry[0] == found.get(GENERATION_KEY):
-        return entry[1]
-    current = found.get(GENERATION_KEY) or generation()
+    current, urls = generation_get(key)
+    if urls is not None:
+        return urls
     urls = {translation.locale.language_code: translation.get_url(request)
             for translation in page.get_translations(inclusive=True).live().select_related("locale")}
-    cache.set(key, (current, urls), TRANSLATIONS_TIMEOUT)
+    generation_set(key, current, urls, TRANSLATIONS_TIMEOUT)
     return urls
 
 

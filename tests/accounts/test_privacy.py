@@ -248,7 +248,7 @@ def test_a_superuser_is_not_erased(db):
     assert admin.erased_at is None and admin.is_active
 
 
-def test_erased_placeholders_are_unique(db):
+def test_erased_accounts_get_distinct_addresses(db):
     a, b = UserFactory(role="Learner"), UserFactory(role="Learner")
     privacy.personal_data_erase(user=a)
     privacy.personal_data_erase(user=b)
