@@ -267,6 +267,18 @@ def test_activity_removed_from_the_lesson_is_not_found(learner_client, h5p_lesso
     assert learner_client.get(src).status_code == 404
 
 
+def test_token_issued_at_different_moments_of_one_day_is_the_same(monkeypatch):
+    """The browser caches the player's files under the token's address, so it must not change within the day."""
+    morning = (int(time.time()) // DAY) * DAY + 8 * 3600
+    monkeypatch.setattr(time, "time", lambda: morning)
+    first = player_token(user_id=1, lesson_id=2, block_id=ACTIVITY_ID)
+    monkeypatch.setattr(time, "time", lambda: morning + 3 * 3600 + 7)
+    second = player_token(user_id=1, lesson_id=2, block_id=ACTIVITY_ID)
+
+    assert first == second
+    assert player_token(user_id=1, lesson_id=2, block_id=ACTIVITY_ID, now=morning + DAY) != first
+
+
 def test_expired_token_is_refused():
     now = time.time()
     issued = player_token(user_id=1, lesson_id=2, block_id=ACTIVITY_ID, now=now - 2 * DAY)
