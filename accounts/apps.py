@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.apps import WagtailUsersAppConfig
 
@@ -12,9 +12,15 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from accounts.roles import roles_sync_permissions
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        from accounts.roles import roles_changed, roles_sync_permissions
 
         post_migrate.connect(roles_sync_permissions, dispatch_uid="accounts.roles_sync_permissions")
+        m2m_changed.connect(roles_changed, sender=get_user_model().groups.through, dispatch_uid="accounts.roles_m2m")
+        for signal in (post_save, post_delete):
+            signal.connect(roles_changed, sender=Group, dispatch_uid=f"accounts.roles_group.{id(signal)}")
 
 
 class CampusUsersAppConfig(WagtailUsersAppConfig):

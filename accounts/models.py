@@ -115,7 +115,9 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        return frozenset(self.groups.values_list("name", flat=True))
+        from accounts.roles import role_names_of
+
+        return role_names_of(self)
 
     def has_role(self, role: Role) -> bool:
         return role in self.role_names

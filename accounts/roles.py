@@ -14,6 +14,27 @@ class Role(models.TextChoices):
 
 STAFF_ROLES = (Role.TRAINER, Role.FOCAL_POINT, Role.SECRETARIAT)
 
+# Role names are read on every request (the 2FA rule, menus, scopes), so they are kept in the shared cache under a
+# generation that any change of anyone's groups, or of any group, moves on (connected in AccountsConfig.ready).
+ROLES_GENERATION_KEY = "accounts:roles:generation"
+ROLES_TIMEOUT = 300
+
+
+def role_names_of(user) -> frozenset[str]:
+    """The names of the user's groups (their roles)."""
+    from courses.cache import generation_cached
+
+    return generation_cached(f"accounts:roles:{user.pk}",
+                             lambda: frozenset(user.groups.values_list("name", flat=True)),
+                             ROLES_TIMEOUT, generation_key=ROLES_GENERATION_KEY)
+
+
+def roles_changed(**kwargs) -> None:
+    """Signal receiver: someone's groups, or a group, changed; every cached role list is stale."""
+    from courses.cache import invalidate
+
+    invalidate(ROLES_GENERATION_KEY)
+
 _CRM_MODELS = ("crmcountry", "observerorganisation", "network", "actionplanline", "topic", "presidencyterm")
 
 # "app_label.codename" permissions each role holds. Later capabilities extend this table.

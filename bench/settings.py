@@ -23,6 +23,7 @@ CACHES = {
     }
 }
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as in production, where CACHE_URL is Redis
 
 # As in production: static files are indexed once at start-up, not looked up again on every request.
 WHITENOISE_AUTOREFRESH = False

@@ -97,6 +97,10 @@ class LessonStreamBlock(blocks.StreamBlock):
     h5p = H5PActivityBlock()
 
 
+# Blocks whose output is the same for every reader of the lesson, so it may be rendered once and shared
+# (courses.templatetags.lesson_tags.lesson_body). A block type not listed here is rendered for each request.
+SHARED_BLOCK_TYPES = frozenset({"paragraph", "heading", "image", "video", "document", "callout"})
+
 WORDS_PER_MINUTE = 200
 
 

@@ -35,20 +35,20 @@ CACHED_QUERY_PARAMS = frozenset({"line", "topic", "language", "modality", "hours
 MAX_QUERY_LENGTH = 200
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+def generation(generation_key: str = GENERATION_KEY) -> int:
+    value = cache.get(generation_key)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        cache.add(generation_key, 1, timeout=None)
+        value = cache.get(generation_key, 1)
     return value
 
 
-def invalidate(**kwargs) -> None:
-    """Make every cached page stale."""
+def invalidate(generation_key: str = GENERATION_KEY, **kwargs) -> None:
+    """Make every cached page stale (or whatever else is stored under `generation_key`); a signal receiver."""
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(generation_key)
     except ValueError:  # no generation yet: nothing is cached under one either
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.add(generation_key, 1, timeout=None)
 
 
 def mark_cacheable(response):
@@ -85,16 +85,16 @@ def _route_key(request, path: str) -> str:
     from django.utils import translation
 
     where = f"{request.get_host()}|{translation.get_language()}|{path}"
-    return "pagecache:route:" + hashlib.sha256(where.encode()).hexdigest()
+    return "pagecache:route:v2:" + hashlib.sha256(where.encode()).hexdigest()
 
 
-def generation_get(key: str) -> tuple[int, object]:
+def generation_get(key: str, generation_key: str = GENERATION_KEY) -> tuple[int, object]:
     """One round trip: the current generation and what `key` holds for it (None if nothing, or if it was stored
     under an older generation: something was published since)."""
-    found = cache.get_many([GENERATION_KEY, key])
-    current = found.get(GENERATION_KEY)
+    found = cache.get_many([generation_key, key])
+    current = found.get(generation_key)
     if current is None:
-        current = generation()
+        current = generation(generation_key)
     entry = found.get(key)
     return current, entry[1] if entry is not None and entry[0] == current else None
 
@@ -105,28 +105,48 @@ def generation_set(key: str, current: int, value, timeout: int) -> None:
     cache.set(key, (current, value), timeout)
 
 
+def generation_cached(key: str, compute, timeout: int = ROUTE_TIMEOUT, generation_key: str = GENERATION_KEY):
+    """`compute()`, worked out once per generation and shared by every web process until the next publish, move,
+    delete or privacy change (with the default `generation_key`: values that depend only on published pages and
+    the reference data listed in courses/signals.py). Computed every time when the page cache is off, which it is
+    without a cache shared by all processes."""
+    if not getattr(settings, "PAGE_CACHE_ENABLED", False):
+        return compute()
+    current, value = generation_get(key, generation_key)
+    if value is None:
+        value = compute()
+        generation_set(key, current, value, timeout)
+    return value
+
+
 def _route_from_cache(request, path: str) -> tuple[str, int] | None:
-    """Give Wagtail the page this address routed to last time, if nothing was published since; else the key and
-    generation to remember the route under."""
+    """Give Wagtail the page (and site) this address routed to last time, if nothing was published since; else the
+    key and generation to remember the route under."""
     from django.contrib.contenttypes.models import ContentType
 
     key = _route_key(request, path)
     current, route = generation_get(key)
     if route is not None:
-        model = ContentType.objects.get_for_id(route[0]).model_class()
-        page = model.objects.filter(pk=route[1], live=True).first() if model is not None else None
+        content_type_id, page_id, site = route
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = model.objects.filter(pk=page_id, live=True).first() if model is not None else None
         if page is not None:
             from wagtail.url_routing import RouteResult
 
             request._wagtail_route_for_request = RouteResult(page)
+            # Where Site.find_for_request() looks first: the site this host matched (sites change the generation).
+            request._wagtail_site = site
             return None
     return key, current
 
 
 def _route_remember(request, key: str, current: int) -> None:
+    from wagtail.models import Site
+
     result = getattr(request, "_wagtail_route_for_request", None)
     if result is not None and not result.args and not result.kwargs:
-        generation_set(key, current, (result.page.content_type_id, result.page.pk), ROUTE_TIMEOUT)
+        route = (result.page.content_type_id, result.page.pk, Site.find_for_request(request))
+        generation_set(key, current, route, ROUTE_TIMEOUT)
 
 
 def cached_serve(request, path):
@@ -150,19 +170,4 @@ def cached_serve(request, path):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         generation_set(key, current, (response.content, response["Content-Type"]), settings.PAGE_CACHE_TIMEOUT)
-    return response
-    # One round trip: the current generation and this address's entry, which records the generation it was
-    # stored under. An entry from an older generation is stale.
-    found = cache.get_many([GENERATION_KEY, key])
-    current = found.get(GENERATION_KEY)
-    if current is None:
-        current = generation()
-    entry = found.get(key)
-    if entry is not None and entry[0] == current:
-        return HttpResponse(entry[1], content_type=entry[2])
-    response = wagtail_serve(request, path)
-    if getattr(response, _MARK, False) and response.status_code == 200 and not response.cookies:
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
-        cache.set(key, (current, response.content, response["Content-Type"]), settings.PAGE_CACHE_TIMEOUT)
     return response

@@ -42,6 +42,24 @@ class Audience(models.TextChoices):
     NETWORK = "network", _("Members of a network")
 
 
+class SharedViewRestrictionsMixin:
+    """Wagtail checks a page's view restrictions (its own and its ancestors') on every view, two queries. Which
+    restrictions apply changes only when privacy is set, or pages are published, moved or deleted, all of which
+    start a new page-cache generation (courses.cache): so their ids are remembered per generation, and a page
+    with none costs no query. The restrictions themselves are read fresh, so their groups and passwords are
+    always current."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        from courses.cache import generation_cached
+
+        applying = super().get_view_restrictions
+        ids = generation_cached(f"campus:view-restrictions:{self.pk}",
+                                lambda: list(applying().values_list("pk", flat=True)))
+        return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
+
+
 class CatalogPage(Page):
     """The course catalogue of one language; lists the courses visible to the visitor, with filters."""
 
@@ -65,7 +83,7 @@ class CatalogPage(Page):
         return mark_cacheable(super().serve(request, *args, **kwargs))
 
 
-class CoursePage(Page):
+class CoursePage(SharedViewRestrictionsMixin, Page):
     """A course: its description and settings; modules and lessons are its children."""
 
     summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two sentences for the catalogue."))
@@ -219,7 +237,7 @@ class ModulePage(Page):
         return redirect(course.get_url(request) + f"#module-{self.pk}")
 
 
-class LessonPage(Page):
+class LessonPage(SharedViewRestrictionsMixin, Page):
     """A lesson: the content learners read and work through. Requires login."""
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
@@ -271,7 +289,7 @@ class LessonPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["course"] = self.course
-        context["navigation"] = lesson_navigation(lesson=self)
+        context["navigation"] = lesson_navigation(lesson=self, request=request)
         context.update(getattr(self, "_learner_state", {}))
         return context
 

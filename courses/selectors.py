@@ -232,19 +232,40 @@ def course_outline(*, course: CoursePage) -> dict:
     }
 
 
-def lesson_navigation(*, lesson: LessonPage) -> dict:
-    """Previous and next lesson across the whole course, in outline order."""
-    course = lesson.course
-    lessons = list(
-        LessonPage.objects.live().descendant_of(course).order_by("path").only("id", "title", "url_path", "path")
-    )
-    index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
-    if index is None:
-        return {"previous": None, "next": None, "position": 0, "count": len(lessons)}
-    return {
-        "previous": lessons[index - 1] if index > 0 else None,
-        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
-        "position": index + 1,
-        "count": len(lessons),
-    }
+@dataclass(frozen=True)
+class LessonLink:
+    title: str
+    url: str
+
+
+def lesson_navigation(*, lesson: LessonPage, request=None) -> dict:
+    """Previous and next lesson across the whole course, in outline order; the lesson's module title and the
+    course's address.
+
+    The same for every visitor, so it is worked out once per publish (courses.cache.generation_cached)."""
+    from courses.cache import generation_cached
+
+    def compute() -> dict:
+        course = lesson.course
+        lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path")
+                       .only("id", "title", "url_path", "path"))
+        index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+
+        def link(position: int) -> LessonLink | None:
+            if index is None or not 0 <= position < len(lessons):
+                return None
+            return LessonLink(title=lessons[position].title, url=lessons[position].get_url(request))
+
+        module = lesson.get_parent()
+        return {
+            "previous": link(index - 1) if index is not None else None,
+            "next": link(index + 1) if index is not None else None,
+            "position": index + 1 if index is not None else 0,
+            "count": len(lessons),
+            "module_title": module.title if module else "",
+            "course_url": course.get_url(request),
+        }
+
+    host = request.get_host() if request is not None else ""
+    return generation_cached(f"campus:lesson-navigation:{lesson.pk}:{host}", compute)
 

@@ -39,17 +39,14 @@ def page_translation_urls(page, request) -> dict[str, str]:
     """{language: URL} of the page's live translations, itself included. Every page of the site asks for this
     (its header's language links): kept in the cache until the next publish, move or delete of any page (the
     page cache's generation, courses/cache.py)."""
-    from courses.cache import generation_get, generation_set
+    from courses.cache import generation_cached
 
     host = request.get_host() if request else ""
-    key = f"campus:translations:{page.pk}:{host}"
-    current, urls = generation_get(key)
-    if urls is not None:
-        return urls
-    urls = {translation.locale.language_code: translation.get_url(request)
-            for translation in page.get_translations(inclusive=True).live().select_related("locale")}
-    generation_set(key, current, urls, TRANSLATIONS_TIMEOUT)
-    return urls
+    return generation_cached(
+        f"campus:translations:{page.pk}:{host}",
+        lambda: {translation.locale.language_code: translation.get_url(request)
+                 for translation in page.get_translations(inclusive=True).live().select_related("locale")},
+        TRANSLATIONS_TIMEOUT)
 
 
 @register.inclusion_tag("includes/main_nav.html", takes_context=True)

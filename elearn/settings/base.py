@@ -7,6 +7,7 @@ Every variable read here is listed, with its meaning, in `.env.example` and the 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,9 +181,6 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 # The Wagtail admin signs in through allauth, so rate limits, verification and 2FA apply to it too.
 WAGTAILADMIN_LOGIN_URL = "account_login"
-# A session lasts at most a working day from sign-in (Moodle's default idle limit is 8 hours too), so a shared
-# computer in a consulate does not stay signed in overnight; without "remember me" it also ends with the browser.
-SESSION_COOKIE_AGE = 8 * 60 * 60
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -217,6 +216,12 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # A Redis cache that is down or hung answers as an empty cache (core/cache.py) instead of failing every request.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "core.cache.DegradingRedisCache"
+
+# Sessions are read from the shared cache and written through to the database (cached_db): no query per request,
+# and nobody is signed out when Redis restarts or is down (the degrading cache then answers empty and the
+# database row is read). A per-process cache (no CACHE_URL: the demo) keeps plain database sessions.
+_SHARED_CACHE = CACHES["default"]["BACKEND"] == "core.cache.DegradingRedisCache"
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if _SHARED_CACHE else 'db'}"
 
 # Whole-page cache of anonymous catalogue and course pages (courses/cache.py). Needs a cache shared by all
 # web processes, so it is on by default only when CACHE_URL names one.
@@ -291,15 +296,28 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Logging -------------------------------------------------------------------------------------------
+# One line per record on standard output, for the container's log collector. LOG_FORMAT=json (production's
+# default) writes one JSON object per line; every line names its request (core/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json', not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Wagtail runs its search-index and reference-index updates as django-tasks; one line per run is noise.
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+# Celery workers log through the configuration above (same format, request ids) instead of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- H5P -----------------------------------------------------------------------------------------------
 # Extracted packages live outside MEDIA_ROOT: only the h5p views serve them, to users allowed to see the lesson.

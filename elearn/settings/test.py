@@ -9,6 +9,8 @@ SECRET_KEY = "insecure-test-key-not-for-production"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Production's session engine (Redis there; one process here, so the local-memory cache is shared enough).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Unit tests read django.core.mail.outbox directly; the Celery e-mail path has its own tests.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
