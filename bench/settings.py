@@ -18,7 +18,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.DegradingRedisCache",  # as production (elearn/settings/base.py)
         "LOCATION": env.str("BENCH_CACHE_URL", default="redis://127.0.0.1:6379/9"),
     }
 }

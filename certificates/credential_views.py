@@ -18,7 +18,7 @@ def _public(response, *, max_age: int):
 @require_GET
 def jwks(request):
     """The platform's public signing key(s), for verifying credentials offline."""
-    return _public(JsonResponse({"keys": [credentials.public_jwk()]}), max_age=3600)
+    return _public(JsonResponse({"keys": credentials.published_jwks()}), max_age=3600)
 
 
 @require_GET

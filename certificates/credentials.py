@@ -8,6 +8,11 @@ credential offline; revocation is published in a Bitstring Status List (index = 
 The key comes from settings.CERTIFICATE_SIGNING_KEY (PKCS8 PEM). Without one, a development key is derived
 from SECRET_KEY, so demos and tests sign consistently; production must set its own (a deploy check warns),
 since rotating SECRET_KEY would otherwise silently invalidate every credential already handed out.
+
+Rotating the signing key: the new key goes in CERTIFICATE_SIGNING_KEY and the old key's *public* half in
+CERTIFICATE_SIGNING_KEYS_RETIRED (PEM; several may follow one another). Retired keys never sign again, but they
+stay published in the JWKS and the issuer profile, and `credential_verify` accepts them by `kid`, so credentials
+already handed out keep verifying; the old private key can then be destroyed (docs/operations.md).
 """
 
 import base64
@@ -72,6 +77,28 @@ def _public_key() -> Ed25519PublicKey:
     return _private_key().public_key()
 
 
+@functools.lru_cache(maxsize=4)
+def _load_retired(pems: str) -> tuple[Ed25519PublicKey, ...]:
+    blocks = [f"-----BEGIN{block}" for block in pems.replace("\\n", "\n").split("-----BEGIN")[1:]]
+    if pems.strip() and not blocks:
+        raise ImproperlyConfigured("CERTIFICATE_SIGNING_KEYS_RETIRED holds no PEM public key.")
+    keys = []
+    for block in blocks:
+        try:
+            key = serialization.load_pem_public_key(block.strip().encode())
+        except (ValueError, TypeError) as error:
+            raise ImproperlyConfigured(
+                f"CERTIFICATE_SIGNING_KEYS_RETIRED holds something that is not a PEM public key: {error}") from None
+        if not isinstance(key, Ed25519PublicKey):
+            raise ImproperlyConfigured("CERTIFICATE_SIGNING_KEYS_RETIRED may hold only Ed25519 public keys.")
+        keys.append(key)
+    return tuple(keys)
+
+
+def _retired_public_keys() -> tuple[Ed25519PublicKey, ...]:
+    return _load_retired(getattr(settings, "CERTIFICATE_SIGNING_KEYS_RETIRED", "") or "")
+
+
 def _thumbprint(x: str) -> str:
     """RFC 7638: SHA-256 of the required OKP members, in lexical order, without whitespace."""
     canonical = json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"), sort_keys=True)
@@ -90,11 +117,22 @@ def status_list_url() -> str:
     return f"{settings.SITE_URL}/certificates/status-list/"
 
 
-def public_jwk() -> dict:
-    """The public key as an OKP JWK (RFC 8037), with its kid; never any private member."""
-    x = _b64url(_public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+def _jwk(key: Ed25519PublicKey) -> dict:
+    x = _b64url(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
     return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": f"{jwks_url()}#{_thumbprint(x)}", "use": "sig",
             "alg": ALGORITHM}
+
+
+def public_jwk() -> dict:
+    """The signing key's public half as an OKP JWK (RFC 8037), with its kid; never any private member."""
+    return _jwk(_public_key())
+
+
+def published_jwks() -> list[dict]:
+    """Every key a credential of this platform may be signed with: the current one first, then retired ones."""
+    current = public_jwk()
+    retired = [_jwk(key) for key in _retired_public_keys()]
+    return [current, *[jwk for jwk in retired if jwk["kid"] != current["kid"]]]
 
 
 def _sign(payload: dict) -> str:
@@ -118,7 +156,6 @@ def issuer_profile(*, name: str | None = None) -> dict:
     if name is None:
         latest = CertificateTemplate.objects.order_by("-updated_at").values_list("issuer_name", flat=True).first()
         name = latest or settings.WAGTAIL_SITE_NAME
-    jwk = public_jwk()
     return {
         "@context": [CONTEXT_VC, CONTEXT_OB],
         "id": issuer_id(),
@@ -126,7 +163,7 @@ def issuer_profile(*, name: str | None = None) -> dict:
         "name": name,
         "url": settings.SITE_URL,
         "verificationMethod": [{"id": jwk["kid"], "type": "JsonWebKey", "controller": issuer_id(),
-                                "publicKeyJwk": {k: jwk[k] for k in ("kty", "crv", "x")}}],
+                                "publicKeyJwk": {k: jwk[k] for k in ("kty", "crv", "x")}} for jwk in published_jwks()],
     }
 
 
@@ -190,8 +227,12 @@ def credential_jwt(certificate: Certificate) -> str:
 
 
 def credential_verify(token: str, *, jwk: dict | None = None) -> dict:
-    """The payload of a credential or status list this platform signed; raises jwt.InvalidTokenError otherwise."""
-    key = jwt.PyJWK(jwk or public_jwk(), algorithm=ALGORITHM).key
+    """The payload of a credential or status list this platform signed, with the current key or a retired one (named
+    by the token's `kid`); raises jwt.InvalidTokenError otherwise."""
+    if jwk is None:
+        kid = jwt.get_unverified_header(token).get("kid")
+        jwk = next((candidate for candidate in published_jwks() if candidate["kid"] == kid), public_jwk())
+    key = jwt.PyJWK(jwk, algorithm=ALGORITHM).key
     return jwt.decode(token, key, algorithms=[ALGORITHM], issuer=issuer_id(),
                       options={"require": ["iss", "jti", "nbf"]})
 
@@ -257,13 +298,14 @@ def status_list_bit(bits: bytes, index: int) -> int:
 @register(Tags.security)
 def signing_key_valid_check(app_configs=None, **kwargs):
     """A configured key that cannot sign would only fail when the first learner downloads a credential."""
-    if not getattr(settings, "CERTIFICATE_SIGNING_KEY", ""):
-        return []
+    errors = []
     try:
-        _private_key()
+        if getattr(settings, "CERTIFICATE_SIGNING_KEY", ""):
+            _private_key()
+        _retired_public_keys()
     except ImproperlyConfigured as error:
-        return [Error(str(error), id="certificates.E001")]
-    return []
+        errors.append(Error(str(error), id="certificates.E001"))
+    return errors
 
 
 @register(Tags.security, deploy=True)

@@ -4,9 +4,11 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    # Behind the proxy, REMOTE_ADDR is the proxy's; the proxy sets X-Forwarded-For (its last hop is trusted).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+    """The visitor's address as allauth's sign-in limits see it: behind ALLAUTH_TRUSTED_PROXY_COUNT proxies, the
+    X-Forwarded-For entry the outermost trusted proxy added (earlier entries are the client's to invent)."""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request).get_client_ip(request)
 
 
 def rate_limited(scope: str, key: str, *, limit: int, seconds: int) -> bool:

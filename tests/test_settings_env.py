@@ -117,3 +117,26 @@ def test_env_example_documents_every_variable():
     read = settings_variables()
     assert read - documented == set(), f"undocumented: {read - documented}"
     assert documented - read == set(), f"documented but never read: {documented - read}"
+
+
+def test_secret_key_rotation_keeps_signed_addresses_valid(settings):
+    """With the old key in SECRET_KEY_FALLBACKS, what was signed before the rotation (here an H5P player address,
+    signed like sessions and reset links) is still accepted; once the fallback is dropped it is not."""
+    from h5p.player import grant_read, player_token
+
+    settings.SECRET_KEY = "old-secret-key-" + "a" * 40
+    token = player_token(user_id=7, lesson_id=8, block_id="act-1")
+
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "new-secret-key-" + "b" * 40, [settings.SECRET_KEY]
+    assert grant_read(token).user_id == 7
+
+    settings.SECRET_KEY_FALLBACKS = []
+    assert grant_read(token) is None
+
+
+def test_secret_key_fallbacks_are_read_from_the_environment():
+    env = {**PRODUCTION_ENV, "SECRET_KEY_FALLBACKS": "first-old-key,second-old-key"}
+    code = "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)"
+    result = _run(["-c", f"from elearn.environment import configure; configure(); import django; django.setup(); "
+                         f"{code}"], env)
+    assert result.stdout.strip() == "['first-old-key', 'second-old-key']", result.stderr

@@ -18,6 +18,9 @@ ENVIRONMENT = "base"
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # No default: dev and test fill in a throw-away key, production refuses to start without one.
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Previous SECRET_KEYs, comma-separated, while rotating: sessions, password-reset links and H5P player addresses
+# signed with them stay valid until they expire (docs/operations.md, "Rotating secrets").
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -383,5 +386,7 @@ COUNTRIES_FIRST_BREAK = "——————"
 
 # --- Open Badges credentials (certificates/credentials.py) -----------------------------------------------
 # Ed25519 private key, PKCS8 PEM (`openssl genpkey -algorithm ed25519`); newlines may be written as \n. Empty:
-# a development key derived from SECRET_KEY (check --deploy warns). Keep it: a new key invalidates old credentials.
+# a development key derived from SECRET_KEY (check --deploy warns). To rotate it, put the old key's public half
+# (PEM) in CERTIFICATE_SIGNING_KEYS_RETIRED: credentials it signed keep verifying (docs/operations.md).
 CERTIFICATE_SIGNING_KEY = env.str("CERTIFICATE_SIGNING_KEY", default="", multiline=True).strip()
+CERTIFICATE_SIGNING_KEYS_RETIRED = env.str("CERTIFICATE_SIGNING_KEYS_RETIRED", default="", multiline=True).strip()

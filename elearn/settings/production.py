@@ -37,6 +37,9 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# How many proxies (nginx; a load balancer in front of it adds one) append to X-Forwarded-For: the visitor's
+# address, for sign-in and verification rate limits, is the entry the outermost one added (core/ratelimit.py).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 # Log collectors get one JSON object per line unless LOG_FORMAT says otherwise (core/logs.py).
 LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")  # noqa: F405

@@ -288,3 +288,51 @@ def test_check_refuses_a_key_that_cannot_sign(settings):
                                  "/certificates/status-list/", "/certificates/ABCDEFGHJKMN/credential.jwt"])
 def test_project_serves_the_routes_without_language_prefix(url):
     assert resolve(url, urlconf="elearn.urls").namespace == "credentials"
+
+
+def public_pem(key: Ed25519PrivateKey) -> str:
+    return key.public_key().public_bytes(serialization.Encoding.PEM,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def test_credentials_signed_before_a_key_rotation_keep_verifying(client, learner, settings):
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    settings.CERTIFICATE_SIGNING_KEY = pem(old)
+    certificate = issue(learner)
+    before = credentials.credential_jwt(certificate)
+
+    settings.CERTIFICATE_SIGNING_KEY = pem(new)
+    settings.CERTIFICATE_SIGNING_KEYS_RETIRED = public_pem(old).replace("\n", "\\n")  # as written in .env
+    after = credentials.credential_jwt(certificate)
+
+    # New credentials are signed with the new key only.
+    jwt.decode(after, new.public_key(), algorithms=["EdDSA"], options={"verify_aud": False})
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(after, old.public_key(), algorithms=["EdDSA"])
+    # Both verify, here and for anyone holding the published keys (picked by kid).
+    assert credentials.credential_verify(before)["jti"] == credentials.credential_verify(after)["jti"]
+    keys = {jwk["kid"]: jwk for jwk in client.get(reverse("credentials:jwks")).json()["keys"]}
+    assert len(keys) == 2
+    for token in (before, after):
+        kid = jwt.get_unverified_header(token)["kid"]
+        jwt.decode(token, jwt.PyJWK(keys[kid]).key, algorithms=["EdDSA"])
+    issuer = client.get(reverse("credentials:issuer")).json()
+    assert {method["id"] for method in issuer["verificationMethod"]} == set(keys)
+
+
+def test_a_credential_from_an_unknown_key_is_refused(learner, settings):
+    settings.CERTIFICATE_SIGNING_KEY = pem(Ed25519PrivateKey.generate())
+    forged = credentials.credential_jwt(issue(learner))
+
+    settings.CERTIFICATE_SIGNING_KEY = pem(Ed25519PrivateKey.generate())  # rotated, old key not kept
+    with pytest.raises(jwt.InvalidSignatureError):
+        credentials.credential_verify(forged)
+
+
+@pytest.mark.parametrize("retired", ["not a key", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"])
+def test_a_malformed_retired_key_is_reported_by_check(settings, retired):
+    settings.CERTIFICATE_SIGNING_KEYS_RETIRED = retired
+
+    errors = credentials.signing_key_valid_check()
+
+    assert [e.id for e in errors] == ["certificates.E001"]

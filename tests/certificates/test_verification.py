@@ -190,3 +190,18 @@ def test_lookups_are_rate_limited_per_client_ip(client, settings, certificate):
     assert client.get(verify_url("ABCDEFGHJKMN"), REMOTE_ADDR="203.0.113.7").status_code == 429
 
     assert client.get(url, REMOTE_ADDR="198.51.100.20").status_code == 200
+
+
+def test_behind_the_proxy_the_limit_follows_the_address_the_proxy_saw(client, settings, certificate):
+    """Behind nginx every request comes from nginx's address; the visitor's is the X-Forwarded-For entry nginx
+    appended. An entry the visitor wrote themselves must not give them a fresh allowance."""
+    settings.CERTIFICATE_VERIFY_RATE = (2, 600)
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    url = verify_url(certificate.code)
+    proxy = {"REMOTE_ADDR": "10.0.0.5"}
+    assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).status_code == 200
+    assert client.get(url, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7", **proxy).status_code == 200
+
+    assert client.get(url, HTTP_X_FORWARDED_FOR="5.6.7.8, 203.0.113.7", **proxy).status_code == 429
+    # Another visitor behind the same proxy has their own allowance.
+    assert client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy).status_code == 200
