@@ -59,5 +59,13 @@ class H5PActivityBlock(blocks.StructBlock):
             enrollment = parent_context.get("enrollment")
             recording = enrollment is not None and enrollment.status in ("active", "completed")
             context["recording"] = recording
-            context["attempt"] = attempts_for(enrollment=enrollment, lesson=page).get(block_id) if recording else None
+            if recording:
+                # One query for all the lesson's activities, not one per activity: kept on the request.
+                memo = getattr(request, "_campus_h5p_attempts", None)
+                if memo is None or memo[0] != (enrollment.pk, page.pk):
+                    memo = ((enrollment.pk, page.pk), attempts_for(enrollment=enrollment, lesson=page))
+                    request._campus_h5p_attempts = memo
+                context["attempt"] = memo[1].get(block_id)
+            else:
+                context["attempt"] = None
         return context
