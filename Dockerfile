@@ -34,10 +34,13 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.
       python manage.py compilemessages --ignore=node_modules -v 0 \
  && SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
       python manage.py collectstatic --noinput -v 0 \
- && useradd --create-home --uid 1000 campus && mkdir -p /app/media /app/var/h5p /app/var/certificates \
- && chown campus /app/media /app/var/h5p /app/var/certificates
+ && useradd --create-home --uid 1000 campus && mkdir -p /app/media /app/var/h5p /app/var/certificates /srv/static \
+ && chown campus /app/media /app/var/h5p /app/var/certificates /srv/static
+# (/srv/static: mount point of the volume docker-compose's collectstatic service fills for nginx)
 
 USER campus
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
+# Asked under the first ALLOWED_HOSTS name: Django answers 400 to a Host header it does not serve (127.0.0.1).
+HEALTHCHECK --interval=30s --timeout=5s \
+  CMD host="${ALLOWED_HOSTS%%,*}"; curl -fsS -o /dev/null -H "Host: ${host#.}" http://127.0.0.1:8000/healthz || exit 1
 CMD ["gunicorn", "elearn.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

@@ -8,7 +8,7 @@ PORT ?= 8000
 MANAGE := $(PY) manage.py
 BENCH_VENV := .venv-bench
 
-.PHONY: demo test install install-dev npm messages pdf-libs chromium serve lint audit demo-code bench-deps bench-load clean
+.PHONY: demo test test-s3 install install-dev npm messages pdf-libs chromium serve lint audit demo-code bench-deps bench-load clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ demo: install
 
 test: install-dev chromium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-s3
+
+# The storage-related tests (marker `storage`) again with every file in a real S3 API (moto's server, started by the
+# test session; tests/storage_backends.py): what production does with AWS_STORAGE_BUCKET_NAME set.
+test-s3:
+	S3_TEST_SERVER=1 $(VENV)/bin/pytest -m "storage and not browser" tests/storage tests/h5p tests/certificates tests/metrics
 
 # The demo's focal point, Secretariat and administrator sign in with a two-step code: this prints the current one.
 demo-code:

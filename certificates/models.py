@@ -2,8 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -14,11 +17,29 @@ from wagtail.search import index
 from certificates.codes import code_display
 
 
-def certificate_storage():
-    """The private storage of certificate PDFs (settings.STORAGES["certificates"]; swappable, e.g. to S3)."""
-    from django.core.files.storage import storages
+class _CertificateStorage(LazyObject):
+    """settings.STORAGES["certificates"], looked up when first used rather than when the models are imported, and
+    again after STORAGES changes (tests point it at a folder or an S3 bucket of their own)."""
 
-    return storages["certificates"]
+    def _setup(self):
+        from django.core.files.storage import storages
+
+        self._wrapped = storages["certificates"]
+
+
+_certificate_storage = _CertificateStorage()
+
+
+@receiver(setting_changed)
+def _certificate_storage_reset(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _certificate_storage._wrapped = empty
+
+
+def certificate_storage():
+    """The private storage of certificate PDFs, reports and ZIPs (settings.STORAGES["certificates"]: a folder, or the
+    private certificates/ prefix of the S3 bucket)."""
+    return _certificate_storage
 
 
 LANGUAGE_CHOICES = [("es", "Español"), ("en", "English"), ("fr", "Français")]

@@ -4,7 +4,9 @@ Fonts and the shared stylesheet are prepared once per worker process (FontConfig
 expensive part of a small document); each certificate then only lays out its own HTML.
 """
 
-from functools import cache
+import base64
+import mimetypes
+from functools import cache, lru_cache
 from pathlib import Path
 
 import segno
@@ -73,12 +75,26 @@ def qr_svg_uri(url: str) -> str:
 
 
 def _file_url(image) -> str:
+    """An address WeasyPrint reads the image from without a network request: the local file, or (object storage)
+    the image's bytes as a data: URI."""
     if image is None:
         return ""
     try:
         return Path(image.file.path).resolve().as_uri()
-    except (NotImplementedError, ValueError, FileNotFoundError):
+    except NotImplementedError:  # S3 and other remote storages have no local path
+        return _stored_data_uri(image.file.storage, image.file.name)
+    except (ValueError, FileNotFoundError):
         return image.file.url
+
+
+@lru_cache(maxsize=16)
+def _stored_data_uri(storage, name: str) -> str:
+    """A stored image as a data: URI. Kept per process: an image's file name never changes its content (a new
+    upload gets a new name), and logos and signatures repeat on every certificate of a bulk run."""
+    with storage.open(name, "rb") as handle:
+        data = handle.read()
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def certificate_texts(certificate: Certificate, template: CertificateTemplate, language: str) -> dict:

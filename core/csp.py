@@ -21,7 +21,8 @@ ADMIN_REPLACE = {"frame-ancestors": [SELF]}
 
 class CampusCSPMiddleware(CSPMiddleware):
     """django-csp's middleware: the site policy, plus the H5P player's origin as a frame source when it has its
-    own, plus the admin's allowances under /admin/."""
+    own, plus the public media origin (settings.MEDIA_ORIGIN: the S3 bucket or its CDN) for images and media, plus
+    the admin's allowances under /admin/."""
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
@@ -30,6 +31,9 @@ class CampusCSPMiddleware(CSPMiddleware):
         update = dict(parts.update or {})
         if settings.H5P_PLAYER_ORIGIN:
             update["frame-src"] = [*update.get("frame-src", []), settings.H5P_PLAYER_ORIGIN]
+        if getattr(settings, "MEDIA_ORIGIN", ""):  # images and media served from object storage or a CDN
+            for directive in ("img-src", "media-src"):
+                update[directive] = [*update.get(directive, []), settings.MEDIA_ORIGIN]
         if request.path_info.startswith(ADMIN_PREFIX):
             update.update(ADMIN_UPDATE)
             parts.replace = {**ADMIN_REPLACE, **(parts.replace or {})}

@@ -43,7 +43,8 @@ class PackageExists(ValidationError):
 
 def package_import(fileobj, *, user=None, title: str = "", validated: ValidatedPackage | None = None,
                    package: H5PPackage | None = None) -> H5PPackage:
-    """Validate an .h5p file and store it: content in its own folder, libraries shared by name and version.
+    """Validate an .h5p file and store it (storages["h5p"]): content in its own folder, libraries shared by name and
+    version.
 
     Raises H5PValidationError (which file, which rule) or PackageExists; either way nothing is left behind.
     `package`, when given, is an unsaved instance to fill (the admin form's).
@@ -76,20 +77,20 @@ def package_import(fileobj, *, user=None, title: str = "", validated: ValidatedP
             package.uploaded_by = user
             package.save()
             package.libraries.set(libraries)
-            target = storage.content_dir(package.storage_key)
+            target = storage.content_prefix(package.storage_key)
+            moved.append(target)  # a failure halfway through the upload removes what was stored
             storage.replace_dir(staging / "content", target)
-            moved.append(target)
     except IntegrityError:
         # Someone imported the same file at the same moment.
-        for path in moved:
-            storage.remove(path)
+        for prefix in moved:
+            storage.remove(prefix)
         raise PackageExists(H5PPackage.objects.get(sha256=validated.sha256)) from None
     except BaseException:
-        for path in moved:
-            storage.remove(path)
+        for prefix in moved:
+            storage.remove(prefix)
         raise
     finally:
-        storage.remove(staging)
+        storage.remove_local(staging)
     return package
 
 
@@ -106,15 +107,15 @@ def _library_store(info, staging, moved: list) -> H5PLibrary:
         machine_name=info.machine_name, major=info.major, minor=info.minor,
         defaults={"patch": info.patch, "title": info.title[:255], "library_json": info.library_json},
     )
-    target = storage.library_dir(library.folder)
-    if created or info.patch > library.patch or not target.exists():
+    target = storage.library_prefix(library.folder)
+    if created or info.patch > library.patch or not storage.exists(target):
         if not created:
             library.patch, library.title, library.library_json = info.patch, info.title[:255], info.library_json
             library.updated_at = timezone.now()
             library.save()
-        storage.replace_dir(staging / "libraries" / info.folder, target)
         if created:
             moved.append(target)
+        storage.replace_dir(staging / "libraries" / info.folder, target)
     return library
 
 

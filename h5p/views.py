@@ -1,8 +1,9 @@
 """The H5P player page, its files, saved state (addressed by the player token) and the xAPI endpoint (session)."""
 
+import hashlib
 import json
 import mimetypes
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import translation
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -112,14 +114,28 @@ def player(request, token: str):
     return response
 
 
-def _serve(path: Path | None, *, cache_control: str) -> FileResponse:
-    if path is None or not path.is_file():
+def _serve(request, name: str | None, *, version: str, cache_control: str):
+    """Stream one stored file. Its address is versioned (package files by the package's storage key, libraries by
+    the libraries' version), so the ETag is derived from the address and a revalidation needs no storage read."""
+    if name is None:
         raise Http404
-    content_type = MIME_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
-    response = FileResponse(open(path, "rb"), content_type=content_type or "application/octet-stream")
+    etag = f'"{hashlib.sha256(f"{version}:{name}".encode()).hexdigest()[:32]}"'
+    suffix = PurePosixPath(name).suffix.lower()
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        response = not_modified
+    else:
+        try:
+            handle, size = storage.open_stored(name)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise Http404 from None
+        content_type = MIME_TYPES.get(suffix) or mimetypes.guess_type(name)[0]
+        response = FileResponse(handle, content_type=content_type or "application/octet-stream")
+        response["Content-Length"] = str(size)
+    response["ETag"] = etag
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = cache_control
-    if path.suffix.lower() == ".svg":
+    if suffix == ".svg":
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response
 
@@ -127,7 +143,8 @@ def _serve(path: Path | None, *, cache_control: str) -> FileResponse:
 @require_GET
 def package_file(request, token: str, path: str):
     _grant_, access = _grant(request, token)
-    return _serve(storage.within(storage.content_dir(access.storage_key), path), cache_control=CONTENT_CACHE)
+    return _serve(request, storage.within(storage.content_prefix(access.storage_key), path),
+                  version=access.storage_key, cache_control=CONTENT_CACHE)
 
 
 @require_GET
@@ -136,7 +153,8 @@ def library_file(request, token: str, version: str, path: str):
     folder, _sep, rest = path.partition("/")
     if folder not in access.library_folders or not rest:
         raise Http404
-    return _serve(storage.within(storage.library_dir(folder), rest), cache_control=LIBRARY_CACHE)
+    return _serve(request, storage.within(storage.library_prefix(folder), rest), version=access.libraries_version,
+                  cache_control=LIBRARY_CACHE)
 
 
 @csrf_exempt  # addressed by the signed player token, not by a cookie: a forged request has nothing to ride on

@@ -25,6 +25,16 @@ def secretariat(db):
     return UserFactory(role="Secretariat", country="CR")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def s3_test_server():
+    """With S3_TEST_SERVER=1, every test stores files in a real S3 API (moto's server, started here); else None
+    and local folders (tests/storage_backends.py)."""
+    from tests.storage_backends import s3_session
+
+    with s3_session() as server:
+        yield server
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Pages, charts and figures are cached; every test starts and ends with an empty cache."""

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
+
+from .storage import build_storages, media_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -172,11 +175,16 @@ CERTIFICATES_ROOT = env.path("CERTIFICATES_ROOT", default=BASE_DIR / "var" / "ce
 CERTIFICATE_VERIFY_RATE = (30, 600)
 CERTIFICATES_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage",
                         "OPTIONS": {"location": str(CERTIFICATES_ROOT), "base_url": "/certificates-not-served/"}}
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "certificates": CERTIFICATES_STORAGE,
-}
+# Extracted packages live outside MEDIA_ROOT: only the h5p views serve them, to users allowed to see the lesson.
+H5P_ROOT = env.path("H5P_ROOT", default=BASE_DIR / "var" / "h5p")
+# "default", "certificates" and "h5p" are an S3 bucket when AWS_STORAGE_BUCKET_NAME is set, else the folders above
+# (elearn/settings/storage.py; production and test build theirs the same way).
+STORAGES = build_storages(env, certificates_root=CERTIFICATES_ROOT,
+                          staticfiles_backend="django.contrib.staticfiles.storage.StaticFilesStorage")
+# Where public media is served from when it is not this site (S3, a CDN): pages' CSP allows its images.
+MEDIA_ORIGIN = media_origin(env)
+# Documents are always streamed by Wagtail's view (collection permissions apply), never linked in the bucket.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # --- Wagtail -------------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Campus CRM"
@@ -268,14 +276,47 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 250_000
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
-# Redis re-delivers unacknowledged tasks after the visibility timeout: keep it well above the longest task.
+# Queues: one per kind of work, each consumed by its own workers (docker-compose.yml), so a burst of one kind never
+# waits behind another: a hundred certificate PDFs queued by a bulk job do not hold back a password-reset e-mail.
+#   email    every outgoing message (core.tasks.email_send): short, many, and someone is waiting for it
+#   pdf      one document rendered with WeasyPrint: a certificate or a metrics report (tasks named *_render)
+#   bulk     jobs over many rows that may run for minutes: bulk enrolment files, certificate jobs (issue missing,
+#            regenerate, ZIP: one task renders a whole course's PDFs, so it stays off `pdf`, where single
+#            certificates wait), the metrics snapshots and the nightly offerings rebuild
+#   default  the rest: xAPI counting and forwarding (short, one statement each) and every sweep, which only
+#            queries and queues, so the periodic catch-up never waits behind a long job
+# A worker started without -Q (the demo's, bench/) consumes all four.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("default", "email", "pdf", "bulk")]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Routed by task name, first match wins (Celery's ordered list of glob patterns), so a new task lands by its name:
+# a sweep anywhere on `default`, a new *_render on `pdf`, a new bulk_* task of enrolments on `bulk`. Tests check
+# that every registered task lands on a queue some docker-compose worker consumes (tests/deploy/).
+CELERY_TASK_ROUTES = ([
+    ("*_sweep", "default"),
+    ("*_pending", "default"),
+    ("core.tasks.email_*", "email"),
+    ("*_render", "pdf"),
+    ("enrolments.tasks.bulk_*", "bulk"),
+    ("certificates.tasks.certificate_job_*", "bulk"),
+    ("metrics.tasks.*", "bulk"),
+],)
+# An e-mail that has not gone out within a minute is stuck on a trickling server (each SMTP step already gives up
+# after EMAIL_TIMEOUT and is retried): it must not hold an e-mail worker for the general five minutes.
+CELERY_TASK_ANNOTATIONS = {"core.tasks.email_send": {"soft_time_limit": 45, "time_limit": 60}}
+# Redis hands an unacknowledged task out again after the visibility timeout, so it must exceed the longest time a
+# worker may hold one: the longest time limit (metrics_snapshot_all, 3,300 s) and the longest retry countdown plus
+# the general time limit (xapi_forward waits up to 3,600 s before a retry, holding the message meanwhile); two
+# hours covers both (tests/deploy/test_queues.py). The cost: tasks of a worker killed outright come back after
+# two hours, or sooner through their sweeps.
 # Socket timeouts: kombu gives the Redis broker none, and a broker that accepts connections but never answers
 # held a request's .delay() forever (tests/faults); with them a publish gives up within ~2 s and the sweeps
 # queue the work later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60, "socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Run by exactly one `celery beat` (docker-compose.yml): a second one would queue every entry twice. The tasks
+# are idempotent, so a double tick does no harm, but it doubles the load.
 CELERY_BEAT_SCHEDULE = {
     # xAPI statements not yet counted in learners' results a minute after they were stored (broker down, task lost).
     "xapi-aggregate-pending": {"task": "h5p.tasks.xapi_aggregate_pending", "schedule": 60},
@@ -323,8 +364,6 @@ LOGGING = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- H5P -----------------------------------------------------------------------------------------------
-# Extracted packages live outside MEDIA_ROOT: only the h5p views serve them, to users allowed to see the lesson.
-H5P_ROOT = env.path("H5P_ROOT", default=BASE_DIR / "var" / "h5p")
 # A separate, cookieless origin (e.g. https://h5p.campus.example.org) that serves the same application: the
 # player's third-party library code then runs in a sandboxed frame away from the platform's cookies and pages.
 H5P_PLAYER_ORIGIN = env.str("H5P_PLAYER_ORIGIN", default="").rstrip("/")

@@ -3,7 +3,8 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CERTIFICATES_STORAGE, env
+from .base import CERTIFICATES_ROOT, env
+from .storage import build_storages
 
 ENVIRONMENT = "production"
 
@@ -17,11 +18,8 @@ DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    "certificates": CERTIFICATES_STORAGE,
-}
+STORAGES = build_storages(env, certificates_root=CERTIFICATES_ROOT,
+                          staticfiles_backend="whitenoise.storage.CompressedManifestStaticFilesStorage")
 
 # HTTPS everywhere; a proxy in front (nginx, a load balancer) terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

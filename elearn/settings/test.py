@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, CERTIFICATES_STORAGE, env
+from .storage import build_storages
 
 ENVIRONMENT = "test"
 DEBUG = False
@@ -18,11 +19,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".test-media")
 H5P_ROOT = env.path("H5P_ROOT", default=BASE_DIR / ".test-media" / "h5p")
 CERTIFICATES_STORAGE = {**CERTIFICATES_STORAGE, "OPTIONS": {**CERTIFICATES_STORAGE["OPTIONS"],
                                                             "location": str(BASE_DIR / ".test-media" / "certificates")}}
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "certificates": CERTIFICATES_STORAGE,
-}
+# AWS_STORAGE_BUCKET_NAME and S3_ENDPOINT_URL point the suite at an S3 service, as in production; S3_TEST_SERVER=1
+# (tests/storage_backends.py) starts one in the test session instead.
+STORAGES = build_storages(env, certificates_root=CERTIFICATES_STORAGE["OPTIONS"]["location"],
+                          staticfiles_backend="django.contrib.staticfiles.storage.StaticFilesStorage")
 # Unit tests run tasks in-process; tests marked celery_worker switch this off and use a real broker+worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "redis://127.0.0.1:6379/15"

@@ -42,8 +42,39 @@ def _queue_forget(url: str, queue: str) -> None:
 
 
 @contextmanager
+def worker_process(queues: list[str], *, broker: str, env: dict[str, str], name: str = "test"):
+    """`celery -A elearn worker` (solo pool) consuming `queues` from `broker`, with `env` over this process's
+    environment. Yields the process; its output is in the file `process.output` and its node name in
+    `process.nodename`. Afterwards it is stopped and its queues are forgotten in Redis."""
+    nodename = f"{name}-{uuid.uuid4().hex[:8]}@%h"
+    # A file, not a pipe: nobody reads a pipe while the test runs, and a full one would block the worker.
+    output = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "elearn", "worker", "-Q", ",".join(queues), "-n", nodename,
+         "--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
+        cwd=ROOT, env={**os.environ, "CELERY_BROKER_URL": broker, **env}, stdout=output, stderr=subprocess.STDOUT,
+        text=True,
+    )
+    process.output, process.nodename = output, nodename
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        output.close()
+        for queue in queues:
+            _queue_forget(broker, queue)
+
+
+@contextmanager
 def celery_worker():
     """Yield the worker process (None when tasks run eagerly, see the module docstring)."""
+    from unittest import mock
+
     from django.conf import settings
     from django.db import connection
 
@@ -56,31 +87,17 @@ def celery_worker():
         yield None
         return
     queue = f"test-journey-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "elearn.settings.test", "CELERY_BROKER_URL": broker,
-           "DATABASE_URL": _database_url(connection)}
-    # A file, not a pipe: nobody reads a pipe while the journey runs, and a full one would block the worker.
-    output = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "elearn", "worker", "-Q", queue, "--pool", "solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, text=True,
-    )
-    process.output = output
-    previous = app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue
-    # The router reads task_default_queue at every publish: tasks queued by the live server's thread go here.
-    app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = False, broker, queue
-    try:
-        yield process
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = previous
-        process.terminate()
+    env = {"DJANGO_SETTINGS_MODULE": "elearn.settings.test", "DATABASE_URL": _database_url(connection)}
+    with worker_process([queue], broker=broker, env=env, name="journey") as process:
+        previous = app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue
+        # The router reads task_default_queue at every publish: tasks queued by the live server's thread go here,
+        # with the settings' routes (pdf, email, bulk...) set aside for the journey.
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = False, broker, queue
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        output.close()
-        _queue_forget(broker, queue)
+            with mock.patch.object(app.amqp.router, "routes", []):
+                yield process
+        finally:
+            app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = previous
 
 
 def wait_for(condition, *, process, timeout: float = 60, what: str = "the task") -> None:

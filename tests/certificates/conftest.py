@@ -14,7 +14,13 @@ from tests.courses.conftest import catalog, make_course, publish  # noqa: F401
 
 @pytest.fixture(autouse=True)
 def certificate_storage(settings, tmp_path):
-    """Each test writes its PDFs under its own tmp_path (the settings fixture resets the storages cache)."""
+    """Each test writes its PDFs under its own tmp_path, or its own key prefix when the suite stores files in S3
+    (S3_TEST_SERVER=1); the settings fixture resets the storages cache."""
+    from tests.storage_backends import on_s3, own_prefix
+
+    if on_s3():
+        own_prefix(settings, "certificates")
+        return None
     settings.STORAGES = {**settings.STORAGES, "certificates": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(tmp_path / "certificates"), "base_url": "/certificates-not-served/"},

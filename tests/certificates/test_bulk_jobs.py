@@ -11,7 +11,7 @@ from enrolments.models import Enrollment
 from tests.certificates.conftest import enrol, pdf_text
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
 
 def completers(course, count: int, country: str = "GT") -> list[Enrollment]:

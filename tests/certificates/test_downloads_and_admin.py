@@ -9,6 +9,8 @@ from certificates.models import Certificate
 from tests.certificates.conftest import complete, enrol
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.storage  # `make test-s3` runs these against S3 too
+
 
 @pytest.fixture
 def mx_certificate(learner, course, django_capture_on_commit_callbacks) -> Certificate:

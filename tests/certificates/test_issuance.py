@@ -32,6 +32,7 @@ from tests.certificates.conftest import (
 )
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.storage  # `make test-s3` runs these against S3 too
 A4_LONG, A4_SHORT = 842, 595
 
 

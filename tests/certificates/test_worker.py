@@ -23,7 +23,7 @@ from enrolments.progress import lesson_mark_complete
 from tests.certificates.conftest import pdf_text, template_with_signatory
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.celery_worker
+pytestmark = [pytest.mark.celery_worker, pytest.mark.storage]
 ROOT = Path(__file__).resolve().parents[2]
 
 

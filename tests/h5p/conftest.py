@@ -16,10 +16,32 @@ ACTIVITY_ID = "act-1"
 
 
 @pytest.fixture
-def h5p_root(settings, tmp_path):
-    """Each test extracts packages into its own folder, so tests that look at what is on disk see only theirs."""
+def h5p_root(settings, tmp_path, monkeypatch):
+    """Each test stores packages in its own folder (or, on S3, its own key prefix), so tests that look at what is
+    stored see only theirs; extraction stages in the test's own temporary folder (`h5p_staging`)."""
+    from django.core.files.storage import storages
+
+    from tests.storage_backends import on_s3, own_prefix
+
     settings.H5P_ROOT = tmp_path / "h5p"
-    return settings.H5P_ROOT
+    if on_s3():
+        own_prefix(settings, "h5p")
+    (tmp_path / "staging").mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "staging"))
+    return storages["h5p"]
+
+
+@pytest.fixture
+def h5p_staging(h5p_root, tmp_path):
+    """The local folder extractions stage in during the test: empty again once an import is over."""
+    return tmp_path / "staging"
+
+
+def h5p_files(prefix: str = "") -> set[str]:
+    """Every file stored in the "h5p" storage below `prefix` (relative names)."""
+    from tests.storage_backends import stored_files
+
+    return stored_files("h5p", prefix)
 
 
 @pytest.fixture

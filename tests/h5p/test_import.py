@@ -1,5 +1,5 @@
-"""Importing .h5p packages: the `import_h5p` command and the admin upload store accepted packages under H5P_ROOT
-(libraries once), and leave nothing behind for a rejected one."""
+"""Importing .h5p packages: the `import_h5p` command and the admin upload store accepted packages in the "h5p"
+storage (libraries once), and leave nothing behind for a rejected one."""
 
 import io
 import json
@@ -17,18 +17,19 @@ from h5p.models import H5PLibrary, H5PPackage
 from h5p.sample import FOLDER, MACHINE_NAME, sample_package
 from h5p.services import PackageExists, package_import
 from h5p.validation import H5PValidationError
+from tests.h5p.conftest import h5p_files
 from tests.h5p.packages import build_package
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("h5p_root")]
+pytestmark = [pytest.mark.django_db, pytest.mark.storage, pytest.mark.usefixtures("h5p_root")]
 
 ADD_URL = "wagtailsnippets_h5p_h5ppackage:add"
 GOOD = {"title": "Capital de España", "question": "¿Madrid es la capital de España?", "correct": True}
 EVIL = build_package(extra_entries={"../evil.js": b"alert(1)"})
 
 
-def files_under(root: Path) -> set[str]:
-    """Every file and folder below `root`, as relative paths (hidden staging folders included)."""
-    return {str(path.relative_to(root)) for path in root.rglob("*")} if root.exists() else set()
+def read(storage, name: str) -> bytes:
+    with storage.open(name, "rb") as handle:
+        return handle.read()
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -48,7 +49,7 @@ def run(*paths) -> tuple[str, str, CommandError | None]:
 
 # --- The command -----------------------------------------------------------------------------------------------------
 
-def test_command_imports_a_good_package(tmp_path, h5p_root):
+def test_command_imports_a_good_package(tmp_path, h5p_root, h5p_staging):
     path = write(tmp_path, "capital.h5p", sample_package(**GOOD))
 
     out, err, error = run(path)
@@ -61,14 +62,14 @@ def test_command_imports_a_good_package(tmp_path, h5p_root):
                                                                                      MACHINE_NAME)
     assert package.uploaded_by is None
     assert package.size_bytes == path.stat().st_size
-    content = h5p_root / "content" / str(package.storage_key)
-    assert json.loads((content / "h5p.json").read_text())["title"] == "Capital de España"
-    assert json.loads((content / "content" / "content.json").read_text())["question"] == GOOD["question"]
-    library = h5p_root / "libraries" / FOLDER
-    assert json.loads((library / "library.json").read_text())["machineName"] == MACHINE_NAME
-    assert (library / "scripts" / "yes-no.js").is_file()
-    assert not (library / FOLDER).exists()  # the folder prefix is stripped
-    assert not any((h5p_root / ".staging").iterdir())
+    content = f"content/{package.storage_key}"
+    assert json.loads(read(h5p_root, f"{content}/h5p.json"))["title"] == "Capital de España"
+    assert json.loads(read(h5p_root, f"{content}/content/content.json"))["question"] == GOOD["question"]
+    library = f"libraries/{FOLDER}"
+    assert json.loads(read(h5p_root, f"{library}/library.json"))["machineName"] == MACHINE_NAME
+    assert h5p_root.exists(f"{library}/scripts/yes-no.js")
+    assert not any(name.startswith(FOLDER) for name in h5p_files(library))  # the folder prefix is stripped
+    assert not any(h5p_staging.iterdir())
 
 
 def test_command_importing_the_same_file_again_says_so(tmp_path):
@@ -87,9 +88,9 @@ def test_command_importing_the_same_file_again_says_so(tmp_path):
     (EVIL, "dot_segment", "../evil.js"),
     (b"just some text, not a zip", None, None),
 ], ids=["dot-segment", "plain-text"])
-def test_command_rejects_a_bad_file_naming_file_and_rule(tmp_path, h5p_root, data, rule, part):
+def test_command_rejects_a_bad_file_naming_file_and_rule(tmp_path, h5p_staging, data, rule, part):
     path = write(tmp_path, "bad.h5p", data)
-    before = files_under(h5p_root)
+    before = h5p_files()
 
     out, err, error = run(path)
 
@@ -102,7 +103,8 @@ def test_command_rejects_a_bad_file_naming_file_and_rule(tmp_path, h5p_root, dat
         assert part in err
     assert "imported as" not in out
     assert not H5PPackage.objects.exists() and not H5PLibrary.objects.exists()
-    assert files_under(h5p_root) - before <= {".staging"}  # an empty staging parent at most
+    assert h5p_files() == before
+    assert not any(h5p_staging.iterdir())
 
 
 def test_command_reports_an_unreadable_path(tmp_path):
@@ -112,7 +114,7 @@ def test_command_reports_an_unreadable_path(tmp_path):
     assert f"{tmp_path / 'missing.h5p'}: cannot be read" in err
 
 
-def test_command_imports_the_good_files_of_a_mix_and_still_fails(tmp_path, h5p_root):
+def test_command_imports_the_good_files_of_a_mix_and_still_fails(tmp_path):
     good = write(tmp_path, "good.h5p", sample_package(**GOOD))
     bad = write(tmp_path, "bad.h5p", EVIL)
 
@@ -124,9 +126,8 @@ def test_command_imports_the_good_files_of_a_mix_and_still_fails(tmp_path, h5p_r
     assert f"{bad}: rejected (dot_segment)" in err
     assert str(good) not in err
     package = H5PPackage.objects.get()
-    assert files_under(h5p_root / "content") == {str(package.storage_key), f"{package.storage_key}/h5p.json",
-                                                 f"{package.storage_key}/content",
-                                                 f"{package.storage_key}/content/content.json"}
+    assert h5p_files("content") == {f"{package.storage_key}/h5p.json",
+                                    f"{package.storage_key}/content/content.json"}
 
 
 def test_command_exit_status_is_one(tmp_path):
@@ -145,49 +146,49 @@ def test_command_exit_status_is_one(tmp_path):
 
 # --- Storage ---------------------------------------------------------------------------------------------------------
 
-def test_rejected_package_leaves_nothing_behind(h5p_root):
+def test_rejected_package_leaves_nothing_behind(h5p_staging):
     package_import(io.BytesIO(sample_package(**GOOD)))  # a library already there must survive untouched
-    before = files_under(h5p_root)
+    before = h5p_files()
     counts = (H5PPackage.objects.count(), H5PLibrary.objects.count())
 
     with pytest.raises(H5PValidationError) as caught:
         package_import(io.BytesIO(EVIL))
 
     assert (caught.value.rule, caught.value.file) == ("dot_segment", "../evil.js")
-    assert files_under(h5p_root) == before
-    assert not any((h5p_root / ".staging").iterdir())
+    assert h5p_files() == before
+    assert not any(h5p_staging.iterdir())
     assert (H5PPackage.objects.count(), H5PLibrary.objects.count()) == counts
 
 
-def test_failure_while_storing_removes_what_was_moved(h5p_root, monkeypatch):
-    """An error after the library folder was moved into place (here: moving the content folder) rolls back the
-    rows and removes the new library folder."""
+def test_failure_while_storing_removes_what_was_moved(h5p_staging, monkeypatch):
+    """An error after the library folder was stored (here: storing the content folder) rolls back the rows and
+    removes the new library folder."""
     monkeypatch.setattr("h5p.storage.replace_dir", _fail_on_content())
 
     with pytest.raises(RuntimeError):
         package_import(io.BytesIO(sample_package(**GOOD)))
 
     assert not H5PPackage.objects.exists() and not H5PLibrary.objects.exists()
-    assert files_under(h5p_root / "libraries") == set()
-    assert files_under(h5p_root / "content") == set()
-    assert not any((h5p_root / ".staging").iterdir())
+    assert h5p_files() == set()
+    assert not any(h5p_staging.iterdir())
 
 
 def _fail_on_content():
-    """replace_dir that works for libraries and fails for the package's content folder."""
+    """replace_dir that works for libraries and fails for the package's content folder, after storing one file."""
     from h5p import storage
 
     original = storage.replace_dir
 
-    def replace_dir(source, target):
-        if target.parent.name == "content":
+    def replace_dir(source, prefix):
+        if prefix.startswith("content/"):
+            storage.h5p_storage().save(f"{prefix}/h5p.json", io.BytesIO(b"{}"))
             raise RuntimeError("disk full")
-        return original(source, target)
+        return original(source, prefix)
 
     return replace_dir
 
 
-def test_packages_sharing_a_library_store_it_once(h5p_root):
+def test_packages_sharing_a_library_store_it_once():
     first = package_import(io.BytesIO(sample_package(**GOOD)))
     second = package_import(io.BytesIO(sample_package(title="Capital de Perú", question="¿Lima?", correct=True)))
 
@@ -196,10 +197,10 @@ def test_packages_sharing_a_library_store_it_once(h5p_root):
     assert (library.machine_name, library.major, library.minor, library.patch) == (MACHINE_NAME, 1, 0, 0)
     assert list(first.libraries.all()) == list(second.libraries.all()) == [library]
     assert first.main_library == second.main_library == library
-    assert files_under(h5p_root / "libraries") == {FOLDER, f"{FOLDER}/library.json", f"{FOLDER}/scripts",
-                                                   f"{FOLDER}/scripts/yes-no.js", f"{FOLDER}/styles",
-                                                   f"{FOLDER}/styles/yes-no.css"}
-    assert {p.name for p in (h5p_root / "content").iterdir()} == {str(first.storage_key), str(second.storage_key)}
+    assert h5p_files("libraries") == {f"{FOLDER}/library.json", f"{FOLDER}/scripts/yes-no.js",
+                                      f"{FOLDER}/styles/yes-no.css"}
+    assert {name.split("/")[0] for name in h5p_files("content")} == {str(first.storage_key),
+                                                                     str(second.storage_key)}
 
 
 def test_same_file_twice_raises_package_exists():
@@ -251,8 +252,8 @@ def test_trainer_uploads_a_package_and_its_title_comes_from_h5p_json(client, tra
     assert response.status_code == 302, form_errors(response) if response.context else response
     package = H5PPackage.objects.get()
     assert (package.title, package.uploaded_by) == ("Capital de España", trainer)
-    assert (h5p_root / "content" / str(package.storage_key) / "h5p.json").is_file()
-    assert (h5p_root / "libraries" / FOLDER / "library.json").is_file()
+    assert h5p_root.exists(f"content/{package.storage_key}/h5p.json")
+    assert h5p_root.exists(f"libraries/{FOLDER}/library.json")
 
 
 def test_title_given_in_the_form_is_kept(client, trainer):
@@ -263,9 +264,9 @@ def test_title_given_in_the_form_is_kept(client, trainer):
     assert H5PPackage.objects.get().title == "Pregunta 1"
 
 
-def test_malformed_upload_shows_the_precise_error_and_creates_nothing(client, trainer, h5p_root):
+def test_malformed_upload_shows_the_precise_error_and_creates_nothing(client, trainer, h5p_staging):
     client.force_login(trainer)
-    before = files_under(h5p_root)
+    before = h5p_files()
 
     response = client.post(reverse(ADD_URL), {"upload": upload(EVIL), "title": ""})
 
@@ -273,7 +274,8 @@ def test_malformed_upload_shows_the_precise_error_and_creates_nothing(client, tr
     assert form_errors(response) == "../evil.js: “.” and “..” are not allowed in file paths."
     assert "../evil.js" in response.content.decode()
     assert not H5PPackage.objects.exists() and not H5PLibrary.objects.exists()
-    assert files_under(h5p_root) - before <= {".staging"}
+    assert h5p_files() == before
+    assert not any(h5p_staging.iterdir())
 
 
 def test_upload_not_ending_in_h5p_is_refused(client, trainer):

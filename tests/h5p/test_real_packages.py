@@ -14,8 +14,15 @@ PACKAGES = sorted(FIXTURES.glob("*.h5p")) if FIXTURES.is_dir() else []
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.storage,
+    pytest.mark.usefixtures("h5p_root"),
     pytest.mark.skipif(not PACKAGES, reason=f"the real H5P packages are not in {FIXTURES} (test data only)"),
 ]
+
+
+def _read(stored, name: str) -> bytes:
+    with stored.open(name, "rb") as handle:
+        return handle.read()
 
 
 def test_all_real_packages_import_and_share_libraries():
@@ -24,15 +31,17 @@ def test_all_real_packages_import_and_share_libraries():
         with open(path, "rb") as fileobj:
             packages.append(package_import(fileobj))
     assert len(packages) == 4
+    stored = storage.h5p_storage()
     for package in packages:
-        folder = storage.content_dir(package.storage_key)
-        assert json.loads((folder / "h5p.json").read_text())["mainLibrary"] == package.main_library.machine_name
-        assert (folder / "content" / "content.json").is_file()
+        folder = storage.content_prefix(package.storage_key)
+        assert json.loads(_read(stored, f"{folder}/h5p.json"))["mainLibrary"] == package.main_library.machine_name
+        assert stored.exists(f"{folder}/content/content.json")
         for library in package.libraries.all():
-            library_json = json.loads((storage.library_dir(library.folder) / "library.json").read_text())
+            folder = storage.library_prefix(library.folder)
+            library_json = json.loads(_read(stored, f"{folder}/library.json"))
             assert library_json["machineName"] == library.machine_name
             for script in library_json.get("preloadedJs", []):
-                assert (storage.library_dir(library.folder) / script["path"]).is_file()
+                assert stored.exists(f"{folder}/{script['path']}")
     # The question set reuses MultiChoice, TrueFalse and Blanks: each library is stored once.
     used = sum(package.libraries.count() for package in packages)
     assert H5PLibrary.objects.count() < used

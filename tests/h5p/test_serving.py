@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 
 from h5p.models import H5PUserData
 from h5p.player import DAY, grant_read, player_token
@@ -91,8 +92,9 @@ def test_player_token_is_stable_for_the_day(learner_client, h5p_lesson, src):
     assert player_src(learner_client, h5p_lesson) == src
 
 
-# --- Package and library files ---------------------------------------------------------------------------------------
+# --- Package and library files (marker storage: `make test-s3` runs them against S3 too) -------------------------
 
+@pytest.mark.storage
 def test_package_h5p_json_is_served_as_json(learner_client, src, h5p_package):
     response = learner_client.get(f"{src}package/h5p.json")
 
@@ -102,6 +104,7 @@ def test_package_h5p_json_is_served_as_json(learner_client, src, h5p_package):
     assert json.loads(body(response)) == h5p_package.h5p_json
 
 
+@pytest.mark.storage
 def test_package_content_json_is_served(learner_client, src):
     response = learner_client.get(f"{src}package/content/content.json")
 
@@ -109,6 +112,7 @@ def test_package_content_json_is_served(learner_client, src):
     assert json.loads(body(response))["question"] == "¿Madrid es la capital de España?"
 
 
+@pytest.mark.storage
 def test_library_file_is_served_as_javascript_and_cached_for_good(learner_client, src):
     libraries = player_options(learner_client, src)["librariesPath"]
 
@@ -121,6 +125,29 @@ def test_library_file_is_served_as_javascript_and_cached_for_good(learner_client
     assert b"H5P.CampusYesNo" in body(response)
 
 
+@pytest.mark.storage
+def test_a_file_the_browser_has_is_revalidated_without_sending_it_again(learner_client, src):
+    libraries = player_options(learner_client, src)["librariesPath"]
+    for url in (f"{libraries}/{FOLDER}/scripts/yes-no.js", f"{src}package/content/content.json"):
+        first = learner_client.get(url)
+        assert first.status_code == 200 and first["ETag"]
+
+        again = learner_client.get(url, headers={"If-None-Match": first["ETag"]})
+
+        assert again.status_code == 304, url
+        assert again.content == b""
+        assert again["ETag"] == first["ETag"]
+        assert again["Cache-Control"] == first["Cache-Control"]
+
+
+@pytest.mark.storage
+def test_files_of_one_package_have_different_etags(learner_client, src):
+    tags = {learner_client.get(f"{src}package/{name}")["ETag"] for name in ("h5p.json", "content/content.json")}
+
+    assert len(tags) == 2
+
+
+@pytest.mark.storage
 def test_library_css_and_json_types(learner_client, src):
     libraries = player_options(learner_client, src)["librariesPath"]
 
@@ -128,11 +155,10 @@ def test_library_css_and_json_types(learner_client, src):
     assert learner_client.get(f"{libraries}/{FOLDER}/library.json")["Content-Type"] == "application/json"
 
 
+@pytest.mark.storage
 def test_library_not_used_by_this_package_is_not_served(learner_client, src, h5p_root):
-    # Another library on disk, as another package would have brought it.
-    other = h5p_root / "libraries" / "H5P.Other-1.0"
-    other.mkdir(parents=True)
-    (other / "library.json").write_text("{}")
+    # Another library in the storage, as another package would have brought it.
+    h5p_root.save("libraries/H5P.Other-1.0/library.json", ContentFile(b"{}"))
     libraries = player_options(learner_client, src)["librariesPath"]
 
     assert learner_client.get(f"{libraries}/H5P.Other-1.0/library.json").status_code == 404
@@ -140,6 +166,7 @@ def test_library_not_used_by_this_package_is_not_served(learner_client, src, h5p
     assert learner_client.get(f"{libraries}/{FOLDER}/").status_code == 404
 
 
+@pytest.mark.storage
 def test_missing_files_are_not_found(learner_client, src):
     libraries = player_options(learner_client, src)["librariesPath"]
 
@@ -148,6 +175,7 @@ def test_missing_files_are_not_found(learner_client, src):
     assert learner_client.get(f"{libraries}/{FOLDER}/scripts/missing.js").status_code == 404
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize("path", [
     "package/../../../etc/passwd",
     "package/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
@@ -163,6 +191,7 @@ def test_path_traversal_in_package_files_is_not_found(learner_client, src, path)
     assert response.status_code == 404
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize("rest", [
     "../../../../etc/passwd",
     "%2e%2e/%2e%2e/%2e%2e/etc/passwd",
@@ -175,6 +204,7 @@ def test_path_traversal_in_library_files_is_not_found(learner_client, src, rest)
     assert learner_client.get(f"{libraries}/{FOLDER}/{rest}").status_code == 404
 
 
+@pytest.mark.storage
 def test_library_path_cannot_reach_another_packages_content(learner_client, src, h5p_package):
     other = import_sample(title="Otra", question="¿Otra?")
     libraries = player_options(learner_client, src)["librariesPath"]

@@ -13,9 +13,17 @@ from metrics.report import report_render, report_sweep
 from metrics.report_models import MetricsReport
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.storage  # `make test-s3` runs these against S3 too
+
 
 @pytest.fixture(autouse=True)
 def report_storage(settings, tmp_path):
+    """Reports go to this test's own folder, or its own key prefix when the suite stores files in S3."""
+    from tests.storage_backends import on_s3, own_prefix
+
+    if on_s3():
+        own_prefix(settings, "certificates")
+        return None
     settings.STORAGES = {**settings.STORAGES, "certificates": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(tmp_path / "private"), "base_url": "/not-served/"}}}
