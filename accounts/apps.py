@@ -15,12 +15,13 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from accounts.roles import roles_changed, roles_sync_permissions
+        from accounts.roles import group_changed, roles_sync_permissions, user_groups_changed
 
         post_migrate.connect(roles_sync_permissions, dispatch_uid="accounts.roles_sync_permissions")
-        m2m_changed.connect(roles_changed, sender=get_user_model().groups.through, dispatch_uid="accounts.roles_m2m")
+        m2m_changed.connect(user_groups_changed, sender=get_user_model().groups.through,
+                            dispatch_uid="accounts.roles_m2m")
         for signal in (post_save, post_delete):
-            signal.connect(roles_changed, sender=Group, dispatch_uid=f"accounts.roles_group.{id(signal)}")
+            signal.connect(group_changed, sender=Group, dispatch_uid=f"accounts.roles_group.{id(signal)}")
 
 
 class CampusUsersAppConfig(WagtailUsersAppConfig):

@@ -14,23 +14,41 @@ class Role(models.TextChoices):
 
 STAFF_ROLES = (Role.TRAINER, Role.FOCAL_POINT, Role.SECRETARIAT)
 
-# Role names are read on every request (the 2FA rule, menus, scopes), so they are kept in the shared cache under a
-# generation that any change of anyone's groups, or of any group, moves on (connected in AccountsConfig.ready).
+# Role names are read on every request (the 2FA rule, menus, scopes), so they are kept in the shared cache: a change
+# of someone's groups drops that person's entry; a change to a group itself, or a group emptied, moves on a
+# generation that makes every entry stale (connected in AccountsConfig.ready).
 ROLES_GENERATION_KEY = "accounts:roles:generation"
 ROLES_TIMEOUT = 300
+
+
+def _roles_key(user_id) -> str:
+    return f"accounts:roles:{user_id}"
 
 
 def role_names_of(user) -> frozenset[str]:
     """The names of the user's groups (their roles)."""
     from courses.cache import generation_cached
 
-    return generation_cached(f"accounts:roles:{user.pk}",
-                             lambda: frozenset(user.groups.values_list("name", flat=True)),
+    return generation_cached(_roles_key(user.pk), lambda: frozenset(user.groups.values_list("name", flat=True)),
                              ROLES_TIMEOUT, generation_key=ROLES_GENERATION_KEY)
 
 
-def roles_changed(**kwargs) -> None:
-    """Signal receiver: someone's groups, or a group, changed; every cached role list is stale."""
+def user_groups_changed(sender=None, instance=None, action="", reverse=False, pk_set=None, **kwargs) -> None:
+    """m2m_changed on User.groups: forget the role names of the users whose groups changed."""
+    from django.core.cache import cache
+
+    if not action.startswith("post_"):
+        return
+    if not reverse:  # user.groups.add/remove/clear/set: one user
+        cache.delete(_roles_key(instance.pk))
+    elif pk_set:  # group.user_set.add/remove: these users
+        cache.delete_many([_roles_key(pk) for pk in pk_set])
+    else:  # group.user_set.clear(): who was in it is no longer known
+        group_changed()
+
+
+def group_changed(**kwargs) -> None:
+    """post_save/post_delete of a Group (renamed, deleted): every cached role list is stale."""
     from courses.cache import invalidate
 
     invalidate(ROLES_GENERATION_KEY)

@@ -85,7 +85,7 @@ def _route_key(request, path: str) -> str:
     from django.utils import translation
 
     where = f"{request.get_host()}|{translation.get_language()}|{path}"
-    return "pagecache:route:v2:" + hashlib.sha256(where.encode()).hexdigest()
+    return "pagecache:route:v3:" + hashlib.sha256(where.encode()).hexdigest()
 
 
 def generation_get(key: str, generation_key: str = GENERATION_KEY) -> tuple[int, object]:
@@ -121,22 +121,21 @@ def generation_cached(key: str, compute, timeout: int = ROUTE_TIMEOUT, generatio
 
 def _route_from_cache(request, path: str) -> tuple[str, int] | None:
     """Give Wagtail the page (and site) this address routed to last time, if nothing was published since; else the
-    key and generation to remember the route under."""
-    from django.contrib.contenttypes.models import ContentType
+    key and generation to remember the route under.
 
+    The page itself is kept, not only its id: what a page shows changes only when it is published, unpublished,
+    moved or deleted, and each of those starts a new generation (the rule the anonymous page cache already relies
+    on). Each request unpickles its own copy, so nothing one request sets on it reaches another."""
     key = _route_key(request, path)
     current, route = generation_get(key)
     if route is not None:
-        content_type_id, page_id, site = route
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        page = model.objects.filter(pk=page_id, live=True).first() if model is not None else None
-        if page is not None:
-            from wagtail.url_routing import RouteResult
+        from wagtail.url_routing import RouteResult
 
-            request._wagtail_route_for_request = RouteResult(page)
-            # Where Site.find_for_request() looks first: the site this host matched (sites change the generation).
-            request._wagtail_site = site
-            return None
+        page, site = route
+        request._wagtail_route_for_request = RouteResult(page)
+        # Where Site.find_for_request() looks first: the site this host matched (sites change the generation).
+        request._wagtail_site = site
+        return None
     return key, current
 
 
@@ -144,9 +143,12 @@ def _route_remember(request, key: str, current: int) -> None:
     from wagtail.models import Site
 
     result = getattr(request, "_wagtail_route_for_request", None)
-    if result is not None and not result.args and not result.kwargs:
-        route = (result.page.content_type_id, result.page.pk, Site.find_for_request(request))
-        generation_set(key, current, route, ROUTE_TIMEOUT)
+    if result is not None and not result.args and not result.kwargs and result.page.live:
+        # A fresh copy from the database: the served instance carries what its request set on it (the reader's
+        # enrolment, cached properties).
+        page = type(result.page).objects.filter(pk=result.page.pk, live=True).first()
+        if page is not None:
+            generation_set(key, current, (page, Site.find_for_request(request)), ROUTE_TIMEOUT)
 
 
 def cached_serve(request, path):

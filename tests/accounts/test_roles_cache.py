@@ -56,3 +56,22 @@ def test_staff_page_refused_right_after_the_role_is_taken_away(client, secretari
     role_remove(user=secretariat, role=Role.SECRETARIAT)
 
     assert client.get("/admin/").status_code in (302, 403)
+
+
+def test_removal_of_one_member_from_the_group_side_counts(secretariat):
+    assert fresh(secretariat).is_secretariat
+
+    Group.objects.get(name=Role.SECRETARIAT).user_set.remove(secretariat)
+
+    assert not fresh(secretariat).is_secretariat
+
+
+def test_someone_else_getting_a_role_keeps_the_others_cached(secretariat, learner, django_assert_num_queries):
+    """New users join every day; each one must not make everyone's next request read their roles again."""
+    assert fresh(secretariat).is_secretariat
+
+    role_assign(user=learner, role=Role.TRAINER)
+
+    user = fresh(secretariat)
+    with django_assert_num_queries(0):
+        assert user.is_secretariat

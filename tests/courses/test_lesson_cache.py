@@ -95,3 +95,25 @@ def test_a_lifted_restriction_applies_at_once(reader, course):
     restriction.delete()
 
     assert "palabra palabra" in reader.get(lesson.url).content.decode()
+
+
+def test_a_course_closed_to_the_reader_after_a_visit_closes_its_lessons_at_once(reader, course):
+    from crm.models import Network
+
+    lesson = lessons(course)[0]
+    assert reader.get(lesson.url).status_code == 200  # the lesson, its course and its route are now cached
+
+    course.audience = "network"
+    course.audience_network = Network.objects.get(slug="consular-protection")  # the reader is not a member
+    publish(course)
+
+    assert reader.get(lesson.url).status_code == 404
+
+
+def test_an_unpublished_lesson_is_gone_at_once(reader, course):
+    lesson = lessons(course)[0]
+    assert reader.get(lesson.url).status_code == 200
+
+    LessonPage.objects.get(pk=lesson.pk).unpublish()
+
+    assert reader.get(lesson.url).status_code == 404
